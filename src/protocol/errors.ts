@@ -1,0 +1,71 @@
+// The closed list of error and close codes shared by server, browser client and tests.
+// Codes are stable strings for programs; every error also carries a sentence for people.
+
+export const ErrorCode = {
+  // Frame-level problems: the frame is dropped, the connection stays open.
+  BAD_JSON: 'BAD_JSON',
+  BAD_MESSAGE: 'BAD_MESSAGE',
+  UNKNOWN_TYPE: 'UNKNOWN_TYPE',
+  BINARY_NOT_SUPPORTED: 'BINARY_NOT_SUPPORTED',
+  TOO_LARGE: 'TOO_LARGE',
+  TOO_LONG: 'TOO_LONG',
+  RATE_LIMITED: 'RATE_LIMITED',
+  // Ordering problems.
+  NOT_READY: 'NOT_READY',
+  ALREADY_READY: 'ALREADY_READY',
+  UNSUPPORTED_PROTOCOL: 'UNSUPPORTED_PROTOCOL',
+  NOT_IN_ROOM: 'NOT_IN_ROOM',
+  ALREADY_IN_ROOM: 'ALREADY_IN_ROOM',
+  // Domain refusals.
+  ROOM_NOT_FOUND: 'ROOM_NOT_FOUND',
+  ROOM_CLOSED: 'ROOM_CLOSED',
+  ROOM_FULL: 'ROOM_FULL',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  BAD_RECIPIENT: 'BAD_RECIPIENT',
+  // HTTP-only codes (login, invites).
+  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  INVITE_INVALID: 'INVITE_INVALID',
+  // A bug on our side; logged with its cause, never details to the client.
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * WebSocket close codes. 1000/1001 are the standard ones; 4xxx are ours and each means
+ * one thing, so a client can decide whether to reconnect without parsing the reason.
+ */
+export const CloseCode = {
+  NORMAL: 1000,
+  /** Server shutting down or restarting: reconnect with backoff. */
+  GOING_AWAY: 1001,
+  /** Frame above the hard transport limit (ws closes with this itself). */
+  MESSAGE_TOO_BIG: 1009,
+  /** Client speaks a protocol version this server does not. Do not reconnect. */
+  UNSUPPORTED_PROTOCOL: 4002,
+  /** No hello within the hello timeout. */
+  HELLO_TIMEOUT: 4003,
+  /** Kept sending above the per-connection rate limit after RATE_LIMITED errors. */
+  RATE_LIMITED: 4008,
+  /** The same user joined the same room from another connection. Do not reconnect. */
+  REPLACED: 4009,
+  /** A teacher removed this participant. Do not reconnect. */
+  REMOVED: 4010,
+  /** The room was closed or deleted. Do not reconnect. */
+  ROOM_CLOSED: 4011,
+  /** The session token was revoked, expired or the account disabled. Sign in again. */
+  SESSION_REVOKED: 4012,
+  /** The client stopped reading and its send buffer passed the bound. Reconnect and resume. */
+  SLOW_CONSUMER: 4013,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Close codes after which an automatic reconnect would be wrong. */
+export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CloseCode.UNSUPPORTED_PROTOCOL,
+  CloseCode.REPLACED,
+  CloseCode.REMOVED,
+  CloseCode.ROOM_CLOSED,
+  CloseCode.SESSION_REVOKED,
+]);
