@@ -155,6 +155,12 @@ export class UserStore {
     return { user: toUser(r), roomId: r.room_id, expiresAt: r.expires_at };
   }
 
+  /** Cheap re-check for live connections, by the stored hash. */
+  sessionValid(tokenHash: Buffer): boolean {
+    const r = this.#s.session.get(tokenHash) as (UserRow & { expires_at: number }) | undefined;
+    return !!r && r.expires_at > Date.now() && r.disabled_at === null;
+  }
+
   revokeSession(token: string): void {
     this.#s.deleteSession.run(hashToken(token));
   }

@@ -86,7 +86,7 @@ export interface RoomEventData {
   'participant.left': { userId: number; reason: LeaveReason };
   'room.closed': Record<string, never>;
 }
-export type LeaveReason = 'left' | 'timeout' | 'replaced' | 'removed' | 'closed' | 'revoked';
+export type LeaveReason = 'left' | 'timeout' | 'replaced' | 'removed' | 'closed' | 'revoked' | 'restart';
 export type RoomEventKind = keyof RoomEventData;
 
 /** One entry of the ordered, durable room log. seq is per room, gap-free in storage. */

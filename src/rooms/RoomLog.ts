@@ -21,6 +21,8 @@ export interface Appended {
 }
 
 type StoredChat = Omit<ChatMessage, 'messageId' | 'seq' | 'at'>;
+/** What a caller supplies for an event kind (a chat message's id, seq and time come from its row). */
+export type AppendData<K extends RoomEventKind> = K extends 'chat.message' ? StoredChat : RoomEventData[K];
 
 function rowToEvent(r: LogRow): RoomEvent {
   const data = JSON.parse(r.payload) as RoomEventData[RoomEventKind];
@@ -60,7 +62,7 @@ export class RoomLog {
     return (this.#s.head.get(roomId) as { head_seq: number } | undefined)?.head_seq ?? 0;
   }
 
-  append<K extends RoomEventKind>(roomId: string, kind: K, actorId: number | null, data: K extends 'chat.message' ? StoredChat : RoomEventData[K], audience: Audience = null): Appended {
+  append<K extends RoomEventKind>(roomId: string, kind: K, actorId: number | null, data: AppendData<K>, audience: Audience = null): Appended {
     return this.#db.transaction(() => {
       const bumped = this.#s.bump.get(roomId) as { head_seq: number } | undefined;
       if (!bumped) throw new UserError('ROOM_NOT_FOUND', 'This room no longer exists.');

@@ -1,0 +1,163 @@
+// The live side of one room: who is here, in which state, and fan-out of room events.
+// Durable truth is the RoomLog; this object only holds what exists while people are connected.
+import type { ParticipantInfo, RoomEvent, RoomEventKind, ServerMessage, LeaveReason } from '../protocol/messages.js';
+import { UserError } from '../errors.js';
+import type { AppendData, Appended, Audience, RoomLog } from './RoomLog.js';
+import type { Member, Peer } from './types.js';
+
+/** A participant's lifecycle: each state carries only what it needs. */
+type ParticipantState =
+  | { kind: 'joined'; peer: Peer }
+  | { kind: 'reconnecting'; since: number; timer: NodeJS.Timeout };
+
+interface Participant extends Member {
+  state: ParticipantState;
+}
+
+export interface LiveRoomOptions {
+  /** How long a dropped participant keeps its seat, in ms. */
+  graceMs: number;
+  onEmpty: (room: LiveRoom) => void;
+  onEvent?: (roomId: string, event: RoomEvent) => void;
+}
+
+export class LiveRoom {
+  readonly #participants = new Map<number, Participant>();
+
+  readonly #log: RoomLog;
+  readonly #opts: LiveRoomOptions;
+
+  constructor(
+    readonly id: string,
+    public capacity: number,
+    log: RoomLog,
+    opts: LiveRoomOptions,
+  ) {
+    this.#log = log;
+    this.#opts = opts;
+  }
+
+  get size(): number {
+    return this.#participants.size;
+  }
+
+  participants(): ParticipantInfo[] {
+    return [...this.#participants.values()].map((p) => ({
+      userId: p.userId, displayName: p.displayName, role: p.role,
+      state: p.state.kind === 'joined' ? 'joined' : 'reconnecting',
+    }));
+  }
+
+  member(userId: number): Member | undefined {
+    return this.#participants.get(userId);
+  }
+
+  isPresent(userId: number): boolean {
+    return this.#participants.has(userId);
+  }
+
+  /**
+   * Seats `member` on `peer`. A returning participant (reconnecting, or joined on another
+   * connection) takes its seat back without a new join event; a new one needs a free seat.
+   * Returns the peer this one replaced, if any.
+   */
+  attach(member: Member, peer: Peer): { replaced: Peer | null; isNew: boolean } {
+    const existing = this.#participants.get(member.userId);
+    if (existing) {
+      let replaced: Peer | null = null;
+      if (existing.state.kind === 'reconnecting') clearTimeout(existing.state.timer);
+      else if (existing.state.peer !== peer) replaced = existing.state.peer;
+      existing.state = { kind: 'joined', peer };
+      existing.displayName = member.displayName;
+      existing.role = member.role;
+      this.#sendPresence(member.userId, 'joined', peer);
+      return { replaced, isNew: false };
+    }
+    // Teachers and admins always get in, so a full room of students cannot lock out its teacher.
+    const privileged = member.role === 'teacher' || member.role === 'admin';
+    if (!privileged && this.#participants.size >= this.capacity) {
+      throw new UserError('ROOM_FULL', `This room is full (${this.capacity} participants).`);
+    }
+    // Logged before the seat is taken: the joiner learns of its own join through the reply's
+    // head (or its replay), not as a live event ahead of the reply.
+    this.append('participant.joined', member.userId, { userId: member.userId, displayName: member.displayName, role: member.role });
+    this.#participants.set(member.userId, { ...member, state: { kind: 'joined', peer } });
+    return { replaced: null, isNew: true };
+  }
+
+  /** The connection dropped without a leave: keep the seat for the grace period. */
+  detach(userId: number, peer: Peer): void {
+    const p = this.#participants.get(userId);
+    if (!p || p.state.kind !== 'joined' || p.state.peer !== peer) return;
+    if (this.#opts.graceMs <= 0) {
+      this.remove(userId, 'timeout');
+      return;
+    }
+    const timer = setTimeout(() => this.remove(userId, 'timeout'), this.#opts.graceMs);
+    timer.unref();
+    p.state = { kind: 'reconnecting', since: Date.now(), timer };
+    this.#sendPresence(userId, 'reconnecting', null);
+  }
+
+  /** The participant is gone: logged as left with a reason. */
+  remove(userId: number, reason: LeaveReason): void {
+    const p = this.#participants.get(userId);
+    if (!p) return;
+    if (p.state.kind === 'reconnecting') clearTimeout(p.state.timer);
+    this.#participants.delete(userId);
+    try {
+      this.append('participant.left', userId, { userId, reason });
+    } catch (e) {
+      // The room was deleted underneath us: nothing left to log into.
+      if (!(e instanceof UserError)) throw e;
+    }
+    if (this.#participants.size === 0) this.#opts.onEmpty(this);
+  }
+
+  /** Writes an event to the durable log, then fans it out. */
+  append<K extends RoomEventKind>(kind: K, actorId: number | null, data: AppendData<K>, audience: Audience = null): Appended {
+    const appended = this.#log.append(this.id, kind, actorId, data, audience);
+    this.publish(appended);
+    return appended;
+  }
+
+  /** Fans out an already-stored event: encoded once, the same string to every recipient. */
+  publish(a: Appended): void {
+    const frame = JSON.stringify({ type: 'room.event', roomId: this.id, event: a.event } satisfies ServerMessage);
+    if (a.audience === null) {
+      for (const p of this.#participants.values()) if (p.state.kind === 'joined') p.state.peer.send(frame);
+    } else {
+      for (const userId of new Set(a.audience)) {
+        const p = this.#participants.get(userId);
+        if (p?.state.kind === 'joined') p.state.peer.send(frame);
+      }
+    }
+    this.#opts.onEvent?.(this.id, a.event);
+  }
+
+  /** Ends everyone's participation (room closed or deleted). */
+  shutdown(code: number, reason: string, leaveReason: LeaveReason): void {
+    for (const p of [...this.#participants.values()]) {
+      const peer = p.state.kind === 'joined' ? p.state.peer : null;
+      // Removed first, so the closing connection finds no seat to keep for a reconnect.
+      this.remove(p.userId, leaveReason);
+      peer?.end(code, reason);
+    }
+  }
+
+  /** Removes one user (account disabled, removed by a teacher later) with a close code. */
+  evict(userId: number, code: number, reason: string, leaveReason: LeaveReason): void {
+    const p = this.#participants.get(userId);
+    if (!p) return;
+    const peer = p.state.kind === 'joined' ? p.state.peer : null;
+    this.remove(userId, leaveReason);
+    peer?.end(code, reason);
+  }
+
+  #sendPresence(userId: number, state: 'joined' | 'reconnecting', except: Peer | null): void {
+    const frame = JSON.stringify({ type: 'presence', roomId: this.id, userId, state } satisfies ServerMessage);
+    for (const p of this.#participants.values()) {
+      if (p.state.kind === 'joined' && p.state.peer !== except) p.state.peer.send(frame);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+// Live rooms by id: created on first join, dropped when the last participant is gone.
+import type { RoomEvent } from '../protocol/messages.js';
+import type { RoomLog } from './RoomLog.js';
+import type { Room } from './RoomStore.js';
+import { LiveRoom } from './LiveRoom.js';
+
+export interface RoomManagerOptions {
+  graceMs: number;
+  /** Observer for monitoring (metrics, logs); domain code never imports those. */
+  onEvent?: (roomId: string, event: RoomEvent) => void;
+}
+
+export class RoomManager {
+  readonly #rooms = new Map<string, LiveRoom>();
+
+  constructor(
+    private readonly log: RoomLog,
+    private readonly opts: RoomManagerOptions,
+  ) {}
+
+  open(room: Room): LiveRoom {
+    let live = this.#rooms.get(room.id);
+    if (!live) {
+      live = new LiveRoom(room.id, room.capacity, this.log, {
+        graceMs: this.opts.graceMs,
+        onEmpty: (r) => { if (this.#rooms.get(r.id) === r) this.#rooms.delete(r.id); },
+        onEvent: this.opts.onEvent,
+      });
+      this.#rooms.set(room.id, live);
+    }
+    // Capacity may have been changed by the CLI since the room went live.
+    live.capacity = room.capacity;
+    return live;
+  }
+
+  get(roomId: string): LiveRoom | undefined {
+    return this.#rooms.get(roomId);
+  }
+
+  all(): IterableIterator<LiveRoom> {
+    return this.#rooms.values();
+  }
+
+  online(roomId: string): number {
+    return this.#rooms.get(roomId)?.size ?? 0;
+  }
+}

@@ -1,0 +1,45 @@
+import type { ParticipantRole } from '../protocol/messages.js';
+
+/** What a room needs of a connection: the transport stays in server/. */
+export interface Peer {
+  readonly connId: number;
+  /** Queues an already-encoded frame; the transport enforces its own back-pressure bound. */
+  send(frame: string): void;
+  /** Tells the person why (a bye frame), then closes with the code. */
+  end(code: number, reason: string): void;
+}
+
+export interface Member {
+  userId: number;
+  displayName: string;
+  role: ParticipantRole;
+}
+
+import type { UserStore, User } from '../auth/UserStore.js';
+import type { RoomStore } from './RoomStore.js';
+import type { RoomLog } from './RoomLog.js';
+import type { RoomManager } from './RoomManager.js';
+import type { LiveRoom } from './LiveRoom.js';
+import type { Config } from '../config/config.js';
+
+export interface Services {
+  readonly config: Config;
+  readonly users: UserStore;
+  readonly rooms: RoomStore;
+  readonly log: RoomLog;
+  readonly live: RoomManager;
+}
+
+/** What a message handler sees of the connection it serves. */
+export interface HandlerCtx {
+  readonly services: Services;
+  readonly user: User;
+  /** Invite guests may open only this room. */
+  readonly restrictedRoom: string | null;
+  readonly peer: Peer;
+  readonly place: { room: LiveRoom; member: Member } | null;
+  enter(room: LiveRoom, member: Member): void;
+  exit(): void;
+  /** Frames to send right after the reply, before anything else (a resume's replay). */
+  afterReply(frame: string): void;
+}
