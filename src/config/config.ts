@@ -77,6 +77,8 @@ export type Config = z.infer<typeof ConfigSchema>;
 export const CONFIG_FILE = 'config.jsonc';
 export const DB_FILE = 'classroom.db';
 export const CONTROL_TOKEN_FILE = 'control.token';
+/** Written by a running server: {pid, urls, startedAt}; removed when it stops. */
+export const RUNTIME_FILE = 'server.json';
 
 /** Data directory: --data-dir, else $CLASSROOM_HOME, else ~/.classroom. */
 export function resolveDataDir(flag?: string): string {

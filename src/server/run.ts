@@ -2,11 +2,11 @@
 // the bus and media here without the domains knowing.
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CONTROL_TOKEN_FILE, DB_FILE, loadConfig, type Config } from '../config/config.js';
+import { CONTROL_TOKEN_FILE, DB_FILE, RUNTIME_FILE, loadConfig, type Config } from '../config/config.js';
 import { openDb } from '../store/db.js';
 import { UserStore } from '../auth/UserStore.js';
 import { RoomStore } from '../rooms/RoomStore.js';
@@ -104,12 +104,20 @@ export async function startServer(dataDir: string, overrides: ServeOverrides = {
   }
   ready = true;
   log.info({ urls, publicUrl: config.publicUrl }, 'listening');
+  // Where this process really listens (ports may be 0 in the config): classroomctl reads it
+  // to reach the running server.
+  const runtimeFile = join(dataDir, RUNTIME_FILE);
+  writeFileSync(`${runtimeFile}.tmp`, JSON.stringify({ pid: process.pid, urls, startedAt: new Date().toISOString() }) + '\n', { mode: 0o600 });
+  renameSync(`${runtimeFile}.tmp`, runtimeFile);
 
   return {
     config,
     urls,
     async close() {
       ready = false;
+      try {
+        if ((JSON.parse(readFileSync(runtimeFile, 'utf8')) as { pid: number }).pid === process.pid) rmSync(runtimeFile);
+      } catch { /* already gone */ }
       for (const s of servers) s.close();
       await gateway.close();
       for (const s of servers) s.closeAllConnections();

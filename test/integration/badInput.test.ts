@@ -162,3 +162,33 @@ describe('back-pressure', () => {
     await tina.close();
   });
 });
+
+describe('dead and silent connections', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ config: { ws: { heartbeatSeconds: 1, helloTimeoutSeconds: 1 } } });
+    server.addUser('sam', 'student');
+    server.addUser('tina', 'teacher');
+  });
+  after(() => server.cleanup());
+
+  it('a connection that never says hello is closed with 4003', async () => {
+    const silent = await TestClient.connect(server, await server.login('sam'), { hello: false });
+    assert.equal((await silent.waitForClose(5000)).code, 4003);
+  });
+
+  it('heartbeat pings drop a peer that stopped answering', async () => {
+    const roomId = server.addRoom('Music', { sam: 'student', tina: 'teacher' });
+    const samId = server.arrange((s) => s.users.require('sam').id);
+    const tina = await TestClient.connect(server, await server.login('tina'));
+    await tina.ok('room.join', { roomId });
+    const sam = await TestClient.connect(server, await server.login('sam'));
+    await sam.ok('room.join', { roomId });
+    // A frozen peer: its socket stays open but it reads nothing, so it never answers a ping.
+    (sam.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    await waitFor(() => (tina.frames.some((f) => f.type === 'presence' && f.userId === samId && f.state === 'reconnecting') ? undefined : 'Sam still shown as joined'), 8000);
+    (sam.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    await sam.waitForClose();
+    await tina.close();
+  });
+});

@@ -1,0 +1,82 @@
+// The protocol codec: every message type decodes, malformed frames get the right code, and
+// docs/protocol.md has a decodable example of every request.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ClientMessage, decodeClientMessage, type ClientMessageType } from '../../src/protocol/index.js';
+import { ROOT } from '../helpers/server.js';
+
+const examples: { [T in ClientMessageType]: Array<Record<string, unknown>> } = {
+  hello: [{ type: 'hello', id: '1', protocol: 1 }, { type: 'hello', id: '1', protocol: 1, client: 'test' }],
+  ping: [{ type: 'ping', id: 'p' }],
+  'room.join': [{ type: 'room.join', id: 'j', roomId: 'abcd1234' }, { type: 'room.join', id: 'j', roomId: 'abcd1234', since: 0 }],
+  'room.leave': [{ type: 'room.leave', id: 'l' }],
+  'chat.send': [{ type: 'chat.send', id: 's', text: 'hi' }, { type: 'chat.send', id: 's', text: 'x'.repeat(4000), to: 5 }],
+  'chat.delete': [{ type: 'chat.delete', id: 'd', messageId: 9 }],
+  'chat.history': [{ type: 'chat.history', id: 'h' }, { type: 'chat.history', id: 'h', before: 10, limit: 100 }],
+};
+
+const allTypes = ClientMessage.options.map((o) => o.shape.type.value).sort();
+
+describe('protocol codec', () => {
+  it('has an example for every client message type, and each round-trips', () => {
+    assert.deepEqual(Object.keys(examples).sort(), allTypes);
+    for (const list of Object.values(examples)) {
+      for (const ex of list) {
+        const d = decodeClientMessage(JSON.stringify(ex));
+        assert.ok(d.ok, `${JSON.stringify(ex)}: ${d.ok ? '' : d.message}`);
+        assert.deepEqual(d.message, ex);
+      }
+    }
+  });
+
+  it('rejects malformed frames with stable codes and echoes usable ids', () => {
+    const cases: Array<[string, string, string | null]> = [
+      ['', 'BAD_JSON', null],
+      ['{', 'BAD_JSON', null],
+      ['null', 'BAD_MESSAGE', null],
+      ['42', 'BAD_MESSAGE', null],
+      ['[]', 'BAD_MESSAGE', null],
+      ['{"id":"a"}', 'UNKNOWN_TYPE', 'a'],
+      ['{"type":"__proto__","id":"a"}', 'UNKNOWN_TYPE', 'a'],
+      ['{"type":"toString","id":"a"}', 'UNKNOWN_TYPE', 'a'],
+      ['{"type":"ping"}', 'BAD_MESSAGE', null],
+      ['{"type":"ping","id":""}', 'BAD_MESSAGE', null],
+      ['{"type":"ping","id":5}', 'BAD_MESSAGE', null],
+      ['{"type":"ping","id":"a","x":1}', 'BAD_MESSAGE', 'a'],
+      ['{"type":"chat.send","id":"a","text":""}', 'BAD_MESSAGE', 'a'],
+      [JSON.stringify({ type: 'chat.send', id: 'a', text: 'x'.repeat(4001) }), 'TOO_LONG', 'a'],
+      ['{"type":"chat.send","id":"a","text":"hi","to":-3}', 'BAD_MESSAGE', 'a'],
+      ['{"type":"chat.send","id":"a","text":"hi","to":1.5}', 'BAD_MESSAGE', 'a'],
+      ['{"type":"room.join","id":"a","roomId":"UPPER"}', 'BAD_MESSAGE', 'a'],
+      ['{"type":"room.join","id":"a","roomId":"abcd","since":-1}', 'BAD_MESSAGE', 'a'],
+      ['{"type":"chat.history","id":"a","limit":0}', 'BAD_MESSAGE', 'a'],
+      ['{"type":"hello","id":"a","protocol":"1"}', 'BAD_MESSAGE', 'a'],
+    ];
+    for (const [frame, code, re] of cases) {
+      const d = decodeClientMessage(frame);
+      assert.equal(d.ok, false, frame);
+      if (!d.ok) {
+        assert.equal(d.code, code, frame);
+        assert.equal(d.re, re, frame);
+        assert.ok(d.message.length > 5);
+      }
+    }
+  });
+
+  it('docs/protocol.md shows a decodable example of every request and names every server frame', () => {
+    const doc = readFileSync(join(ROOT, 'docs/protocol.md'), 'utf8');
+    const blocks = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!) as { type: string });
+    const documented = new Set<string>();
+    for (const b of blocks) {
+      if (!allTypes.includes(b.type)) continue;
+      const d = decodeClientMessage(JSON.stringify(b));
+      assert.ok(d.ok, `docs example ${JSON.stringify(b)} does not decode: ${d.ok ? '' : d.message}`);
+      documented.add(b.type);
+    }
+    assert.deepEqual([...documented].sort(), allTypes);
+    const serverTypes = new Set(blocks.map((b) => b.type));
+    for (const t of ['ok', 'error', 'room.event', 'room.replay', 'presence', 'bye']) assert.ok(serverTypes.has(t), `no example of ${t}`);
+  });
+});
