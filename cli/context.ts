@@ -24,7 +24,7 @@ export function dataDirOf(opts: GlobalOpts): string {
   return resolveDataDir(opts.dataDir);
 }
 
-/** Opens the installation; commands call close() when done (main does too, on errors). */
+/** Opens the installation; the caller closes it (withCtx does, on success and on error). */
 export function openCtx(opts: GlobalOpts): Ctx {
   const dataDir = dataDirOf(opts);
   if (!existsSync(join(dataDir, DB_FILE))) {

@@ -8,7 +8,7 @@ export const ROLE_LABEL: Record<ParticipantRole, string> = {
   student: 'Student',
 };
 
-const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const timeFmt = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const dayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long' });
 const fullFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
 
@@ -25,8 +25,9 @@ export function formatDay(at: number, now = Date.now()): string {
 
 export function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
-  const letters = parts.length > 1 ? parts[0]![0]! + parts[parts.length - 1]![0]! : (parts[0] ?? '?').slice(0, 2);
-  return letters.toUpperCase();
+  if (parts.length === 0) return '?';
+  const first = [...parts[0]!][0]!;
+  return (parts.length > 1 ? first + [...parts[parts.length - 1]!][0]! : first).toUpperCase();
 }
 
 /** Joins class names, skipping falsy ones. */

@@ -47,7 +47,7 @@ export class RoomSession {
     this.roomId = o.roomId;
     this.#conn = new Connection({
       url: o.url,
-      client: 'classroom-web',
+      client: 'classroom-web/0.1',
       onReady: () => void this.#join(),
       onPush: (m) => this.#onPush(m),
       onStatus: (s) => this.#onConnectionStatus(s),

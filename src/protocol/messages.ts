@@ -2,15 +2,8 @@
 // TypeScript types. No node:* imports here: the browser client bundles this file.
 import { z } from 'zod';
 
-export const PROTOCOL_VERSION = 1;
-
-/** Limits that are part of the contract (clients may check them before sending). */
-export const Limits = {
-  requestIdLength: 64,
-  chatTextLength: 4000,
-  displayNameLength: 60,
-  historyPage: 100,
-} as const;
+export { PROTOCOL_VERSION, Limits } from './constants.js';
+import { Limits } from './constants.js';
 
 const RequestId = z.string().min(1).max(Limits.requestIdLength);
 export const RoomId = z.string().regex(/^[a-z0-9]{4,32}$/, 'room ids are 4-32 lowercase letters or digits');

@@ -29,7 +29,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'public');
+// Built to dist/src/server/run.js; the app is bundled into dist/public.
+const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'public');
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {

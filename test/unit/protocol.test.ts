@@ -17,7 +17,7 @@ const examples: { [T in ClientMessageType]: Array<Record<string, unknown>> } = {
   'chat.history': [{ type: 'chat.history', id: 'h' }, { type: 'chat.history', id: 'h', before: 10, limit: 100 }],
 };
 
-const allTypes = ClientMessage.options.map((o) => o.shape.type.value).sort();
+const allTypes: string[] = ClientMessage.options.map((o) => o.shape.type.value).sort();
 
 describe('protocol codec', () => {
   it('has an example for every client message type, and each round-trips', () => {

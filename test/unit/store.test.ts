@@ -39,7 +39,7 @@ describe('migrations', () => {
     const db = new Database(':memory:');
     db.pragma(`user_version = ${LATEST_VERSION + 1}`);
     assert.throws(() => migrate(db), DatabaseTooNewError);
-    assert.equal(db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get().n, 0);
+    assert.equal((db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number }).n, 0);
   });
 
   it('the hot queries use their indexes', () => {

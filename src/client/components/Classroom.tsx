@@ -1,6 +1,6 @@
 // The classroom screen: header with the connection state, the reconnect / ended banners,
 // the chat and the participant list.
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { Me } from '../api.js';
 import { dmRecipients } from '../roomState.js';
 import type { EndAction, SessionStatus } from '../roomSession.js';
@@ -15,11 +15,12 @@ export function Classroom({ roomId, me, onSignOut }: { roomId: string; me: Me; o
   const [session, snap] = useRoomSession(roomId);
   const { status, room } = snap;
   const [peopleOpen, setPeopleOpen] = useState(false);
+  const peopleToggle = useRef<HTMLButtonElement>(null);
   const title = room.room?.title ?? 'Classroom';
   const heading = useScreen(title);
   const connected = status.kind === 'live' || status.kind === 'syncing';
   const ended = status.kind === 'ended' ? status : null;
-  const online = room.participants.filter((p) => p.state === 'joined').length;
+  const present = room.participants.length;
 
   return (
     <div class="page classroom">
@@ -36,13 +37,16 @@ export function Classroom({ roomId, me, onSignOut }: { roomId: string; me: Me; o
           <button
             type="button"
             class="btn btn-quiet people-toggle"
+            ref={peopleToggle}
             aria-expanded={peopleOpen}
             aria-controls="people-panel"
             onClick={() => setPeopleOpen((o) => !o)}
           >
-            People <span class="count">{online}</span>
+            People <span class="count">{present}</span>
           </button>
-          <UserMenu me={me} onSignOut={onSignOut} />
+          <div class="topbar-account">
+            <UserMenu me={me} onSignOut={onSignOut} />
+          </div>
         </div>
       </header>
 
@@ -89,11 +93,26 @@ export function Classroom({ roomId, me, onSignOut }: { roomId: string; me: Me; o
             onSend={(text, to) => session.send(text, to)}
           />
         </section>
-        <aside id="people-panel" class={cls('people', peopleOpen && 'people-open')} aria-labelledby="people-title">
+        <aside
+          id="people-panel"
+          class={cls('people', peopleOpen && 'people-open')}
+          aria-labelledby="people-title"
+          onKeyDown={(e) => {
+            // On phones the panel covers the chat: Escape closes it and returns to its button.
+            if (e.key === 'Escape' && peopleOpen) {
+              setPeopleOpen(false);
+              peopleToggle.current?.focus();
+            }
+          }}
+        >
           <h2 id="people-title" class="people-title">
-            In this room <span class="count">{online}</span>
+            In this room <span class="count">{present}</span>
           </h2>
           <ParticipantList participants={room.participants} selfId={room.self?.userId ?? null} />
+          {/* On phones the header has no room for the account menu: it lives in this panel. */}
+          <div class="people-account">
+            <UserMenu me={me} onSignOut={onSignOut} />
+          </div>
         </aside>
       </div>
     </div>

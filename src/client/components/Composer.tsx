@@ -3,7 +3,8 @@
 // The draft is only cleared once the server confirms; offline, Send is disabled with a hint
 // and the draft stays (also across a reload, in sessionStorage).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { Limits, type ParticipantInfo } from '../../protocol/messages.js';
+import { Limits } from '../../protocol/constants.js';
+import type { ParticipantInfo } from '../../protocol/messages.js';
 import { NOT_CONNECTED, RequestError, TIMEOUT } from '../connection.js';
 import { ROLE_LABEL, cls } from '../format.js';
 
@@ -99,7 +100,7 @@ export function Composer({ roomId, connected, disabledReason, recipients, onSend
       )}
       {!connected && !disabledReason && (
         <p class="composer-offline" role="status" data-testid="offline-hint">
-          Not connected — your message stays here and you can send it when the connection is back.
+          Not connected — your message is kept here; send it once you are reconnected.
         </p>
       )}
       <div class="composer-to">

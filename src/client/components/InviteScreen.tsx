@@ -1,6 +1,6 @@
 // An invite link: shows the room and role, asks for a display name, and signs in as a guest.
 import { useEffect, useState } from 'preact/hooks';
-import { Limits } from '../../protocol/messages.js';
+import { Limits } from '../../protocol/constants.js';
 import { api, ApiError, type InvitePreview, type Me } from '../api.js';
 import { ROLE_LABEL } from '../format.js';
 import { Brand, ErrorText, useScreen } from './common.js';

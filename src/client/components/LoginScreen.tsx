@@ -1,5 +1,5 @@
 // Sign in with a username and password. The server sets the session cookie.
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { api, ApiError, type Me } from '../api.js';
 import { Brand, ErrorText, useScreen } from './common.js';
 
@@ -9,6 +9,7 @@ export function LoginScreen({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const passwordInput = useRef<HTMLInputElement>(null);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -22,6 +23,7 @@ export function LoginScreen({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
       setError(err instanceof ApiError ? err.message : 'Something went wrong. Try again.');
       setPassword('');
       setBusy(false);
+      passwordInput.current?.focus();
     }
   };
 
@@ -50,6 +52,7 @@ export function LoginScreen({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
             <label for="password">Password</label>
             <input
               id="password"
+              ref={passwordInput}
               name="password"
               type="password"
               autoComplete="current-password"

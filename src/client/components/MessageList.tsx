@@ -15,6 +15,8 @@ interface Props {
   onDelete: ((messageId: number) => Promise<void>) | null;
 }
 
+/** Messages from one sender closer than this are grouped under one name. */
+const GROUP_MS = 5 * 60_000;
 /** Within this many pixels of the bottom counts as "reading the latest". */
 const STICKY_PX = 80;
 
@@ -98,17 +100,22 @@ export function MessageList({ messages, hasMore, self, onLoadEarlier, onDelete }
           </div>
         )}
         <ol class="message-list" role="log" aria-live="polite" aria-relevant="additions" data-testid="message-list">
-          {messages.map((m) => {
+          {messages.map((m, i) => {
             const day = formatDay(m.at);
             const divider = day !== previousDay;
             previousDay = day;
+            const prev = messages[i - 1];
+            // Consecutive messages from one person, close in time, read as one block.
+            const continued =
+              !divider && !!prev && prev.from.userId === m.from.userId && prev.to?.userId === m.to?.userId &&
+              !prev.deleted && !m.deleted && m.at - prev.at < GROUP_MS;
             return [
               divider ? (
                 <li key={`day-${m.messageId}`} class="day-divider" aria-hidden="true">
                   <span>{day}</span>
                 </li>
               ) : null,
-              <Message key={m.messageId} m={m} selfId={self?.userId ?? null} onDelete={canModerate ? onDelete : null} />,
+              <Message key={m.messageId} m={m} continued={continued} selfId={self?.userId ?? null} onDelete={canModerate ? onDelete : null} />,
             ];
           })}
         </ol>
@@ -122,7 +129,7 @@ export function MessageList({ messages, hasMore, self, onLoadEarlier, onDelete }
   );
 }
 
-function Message({ m, selfId, onDelete }: { m: ChatMessage; selfId: number | null; onDelete: ((id: number) => Promise<void>) | null }) {
+function Message({ m, continued, selfId, onDelete }: { m: ChatMessage; continued: boolean; selfId: number | null; onDelete: ((id: number) => Promise<void>) | null }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const own = m.from.userId === selfId;
@@ -144,7 +151,7 @@ function Message({ m, selfId, onDelete }: { m: ChatMessage; selfId: number | nul
 
   return (
     <li
-      class={cls('msg', own && 'msg-own', m.to && 'msg-dm', deleted && 'msg-deleted')}
+      class={cls('msg', own && 'msg-own', m.to && 'msg-dm', deleted && 'msg-deleted', continued && 'msg-continued')}
       data-testid="message"
       data-message-id={m.messageId}
       data-seq={m.seq}
@@ -152,7 +159,7 @@ function Message({ m, selfId, onDelete }: { m: ChatMessage; selfId: number | nul
       <div class="msg-bubble">
         <div class="msg-meta">
           <span class="msg-author" data-testid="message-author">{own ? 'You' : m.from.displayName}</span>
-          {m.from.role !== 'student' && <RoleBadge role={m.from.role} small />}
+          {!own && m.from.role !== 'student' && <RoleBadge role={m.from.role} small />}
           <time class="msg-time" dateTime={new Date(m.at).toISOString()} title={formatFull(m.at)}>
             {formatTime(m.at)}
           </time>
@@ -167,13 +174,15 @@ function Message({ m, selfId, onDelete }: { m: ChatMessage; selfId: number | nul
         ) : (
           <p class="msg-text" data-testid="message-text">{m.text}</p>
         )}
-        {onDelete && !deleted && (
+      </div>
+      {onDelete && !deleted && (
+        <div class="msg-actions">
           <button type="button" class="msg-delete" onClick={remove} disabled={busy} aria-label={`Delete message from ${m.from.displayName}`} data-testid="delete-message">
             {busy ? 'Deleting…' : 'Delete'}
           </button>
-        )}
-        {error && <p class="error-text small" role="alert">{error}</p>}
-      </div>
+          {error && <p class="error-text small" role="alert">{error}</p>}
+        </div>
+      )}
     </li>
   );
 }

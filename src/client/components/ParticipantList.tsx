@@ -40,16 +40,20 @@ function Participant({ p, self }: { p: ParticipantInfo; self: boolean }) {
   return (
     <li class={cls('person', reconnecting && 'person-away')} data-testid={`participant-${p.userId}`} data-state={p.state}>
       <span class={cls('avatar', `avatar-${p.role}`)} aria-hidden="true">{initials(p.displayName)}</span>
-      <span class="person-name">
-        {p.displayName}
-        {self && <span class="muted"> (you)</span>}
-      </span>
-      <span class={cls('badge', 'badge-small', `badge-${p.role}`)}>{ROLE_LABEL[p.role]}</span>
-      {reconnecting && (
-        <span class="chip chip-warn" data-testid="participant-reconnecting">
-          Reconnecting
+      <span class="person-text">
+        <span class="person-name">
+          {p.displayName}
+          {self && <span class="muted"> (you)</span>}
         </span>
-      )}
+        <span class="person-meta">
+          <span class={cls('badge', 'badge-small', `badge-${p.role}`)}>{ROLE_LABEL[p.role]}</span>
+          {reconnecting && (
+            <span class="chip chip-warn" data-testid="participant-reconnecting">
+              Reconnecting…
+            </span>
+          )}
+        </span>
+      </span>
     </li>
   );
 }

@@ -12,7 +12,11 @@ export function RoomsScreen({ me, onSignOut }: { me: Me; onSignOut: () => void }
   const refresh = useCallback(() => {
     api.rooms().then(
       (r) => setLoad({ kind: 'ready', rooms: r.rooms }),
-      (e: unknown) => setLoad({ kind: 'error', message: e instanceof ApiError ? e.message : 'Could not load your rooms.' }),
+      (e: unknown) => {
+        // The session ended meanwhile: start over at sign-in.
+        if (e instanceof ApiError && e.status === 401) location.assign('/login');
+        else setLoad({ kind: 'error', message: e instanceof ApiError ? e.message : 'Could not load your rooms.' });
+      },
     );
   }, []);
   useEffect(refresh, [refresh]);

@@ -1,0 +1,12 @@
+// Constants of the contract, kept free of zod so the browser bundle can import them without
+// pulling in the schema library (the server validates every frame; the client's types suffice).
+
+export const PROTOCOL_VERSION = 1;
+
+/** Limits that are part of the contract (clients may check them before sending). */
+export const Limits = {
+  requestIdLength: 64,
+  chatTextLength: 4000,
+  displayNameLength: 60,
+  historyPage: 100,
+} as const;
