@@ -1,7 +1,7 @@
 // Provisioning of an installation: data directory, config, database, TLS certificate,
 // control token and the first admin. Everything is written into a fresh sibling directory
 // and renamed into place at the end, so a failure halfway leaves nothing half-written.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -83,6 +83,8 @@ export async function provision(o: ProvisionOptions): Promise<Provisioned> {
       writeFileSync(join(staging, 'tls', 'key.pem'), keyPem, { mode: 0o600 });
     }
     const db = openDb(join(staging, DB_FILE));
+    // Password hashes and session hashes live here: owner-only, like the rest of the directory.
+    chmodSync(join(staging, DB_FILE), 0o600);
     const password = randomBytes(12).toString('base64url');
     const adminUsername = o.adminUsername ?? 'admin';
     try {
