@@ -9,4 +9,9 @@ export const Limits = {
   chatTextLength: 4000,
   displayNameLength: 60,
   historyPage: 100,
+  pollQuestionLength: 300,
+  pollOptionLength: 200,
+  pollOptions: 10,
+  breakoutGroups: 20,
+  breakoutAssign: 1000,
 } as const;

@@ -23,6 +23,21 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   NOT_FOUND: 'NOT_FOUND',
   BAD_RECIPIENT: 'BAD_RECIPIENT',
+  // Class management refusals.
+  ROOM_LOCKED: 'ROOM_LOCKED',
+  BARRED: 'BARRED',
+  IN_BREAKOUT: 'IN_BREAKOUT',
+  WAITING: 'WAITING',
+  NOT_WAITING: 'NOT_WAITING',
+  NOT_PARTICIPANT: 'NOT_PARTICIPANT',
+  NO_SESSION: 'NO_SESSION',
+  SESSION_RUNNING: 'SESSION_RUNNING',
+  POLL_NOT_FOUND: 'POLL_NOT_FOUND',
+  POLL_CLOSED: 'POLL_CLOSED',
+  BAD_CHOICE: 'BAD_CHOICE',
+  ALREADY_VOTED: 'ALREADY_VOTED',
+  BREAKOUT_ACTIVE: 'BREAKOUT_ACTIVE',
+  NO_BREAKOUT: 'NO_BREAKOUT',
   // HTTP-only codes (login, invites).
   INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
@@ -58,6 +73,10 @@ export const CloseCode = {
   SESSION_REVOKED: 4012,
   /** The client stopped reading and its send buffer passed the bound. Reconnect and resume. */
   SLOW_CONSUMER: 4013,
+  /** A teacher declined this participant's entry from the waiting room. Do not reconnect. */
+  DENIED: 4014,
+  /** The teacher ended the class session. Do not reconnect. */
+  CLASS_ENDED: 4015,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
@@ -68,4 +87,6 @@ export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.REMOVED,
   CloseCode.ROOM_CLOSED,
   CloseCode.SESSION_REVOKED,
+  CloseCode.DENIED,
+  CloseCode.CLASS_ENDED,
 ]);

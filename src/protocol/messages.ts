@@ -4,6 +4,7 @@ import { z } from 'zod';
 
 export { PROTOCOL_VERSION, Limits } from './constants.js';
 import { Limits } from './constants.js';
+import { CAPABILITIES, REQUESTABLE, type ClassEventData, type ClassState } from './classState.js';
 
 const RequestId = z.string().min(1).max(Limits.requestIdLength);
 export const RoomId = z.string().regex(/^[a-z0-9]{4,32}$/, 'room ids are 4-32 lowercase letters or digits');
@@ -37,6 +38,43 @@ export const ClientMessage = z.discriminatedUnion('type', [
     before: z.number().int().positive().optional(),
     limit: z.number().int().min(1).max(Limits.historyPage).optional(),
   }),
+  // ---- class management (teachers, assistants and admins unless noted)
+  z.strictObject({ type: z.literal('class.grant'), id: RequestId, capability: z.enum(CAPABILITIES), allow: z.boolean(), userId: UserId.optional() }),
+  /** Any participant: ask for a capability. */
+  z.strictObject({ type: z.literal('class.request'), id: RequestId, capability: z.enum(REQUESTABLE) }),
+  z.strictObject({ type: z.literal('class.answer'), id: RequestId, userId: UserId, capability: z.enum(REQUESTABLE), approve: z.boolean() }),
+  /** Any participant: raise or lower one's own hand. */
+  z.strictObject({ type: z.literal('class.hand'), id: RequestId, raised: z.boolean() }),
+  z.strictObject({ type: z.literal('class.lowerHand'), id: RequestId, userId: UserId.optional() }),
+  z.strictObject({ type: z.literal('class.remove'), id: RequestId, userId: UserId, bar: z.boolean().optional() }),
+  z.strictObject({
+    type: z.literal('class.settings'), id: RequestId,
+    locked: z.boolean().optional(), waitingRoom: z.boolean().optional(), handsVisible: z.boolean().optional(),
+  }),
+  z.strictObject({ type: z.literal('class.admit'), id: RequestId, admit: z.boolean(), userId: UserId.optional() }),
+  z.strictObject({ type: z.literal('class.start'), id: RequestId }),
+  z.strictObject({ type: z.literal('class.end'), id: RequestId }),
+  z.strictObject({
+    type: z.literal('poll.create'), id: RequestId,
+    question: z.string().trim().min(1).max(Limits.pollQuestionLength),
+    options: z.array(z.string().trim().min(1).max(Limits.pollOptionLength)).min(2).max(Limits.pollOptions),
+    multiple: z.boolean().optional(),
+    anonymous: z.boolean().optional(),
+    correct: z.array(z.number().int().min(0).max(Limits.pollOptions - 1)).min(1).max(Limits.pollOptions).optional(),
+  }),
+  /** Any participant. */
+  z.strictObject({ type: z.literal('poll.vote'), id: RequestId, pollId: z.number().int().positive(), choices: z.array(z.number().int().min(0).max(Limits.pollOptions - 1)).min(1).max(Limits.pollOptions) }),
+  z.strictObject({ type: z.literal('poll.close'), id: RequestId, pollId: z.number().int().positive() }),
+  z.strictObject({ type: z.literal('poll.publish'), id: RequestId, pollId: z.number().int().positive() }),
+  z.strictObject({
+    type: z.literal('breakout.start'), id: RequestId,
+    groups: z.number().int().min(1).max(Limits.breakoutGroups),
+    /** By hand: who goes where (group index from 0); everyone else is spread at random. */
+    assign: z.array(z.strictObject({ userId: UserId, group: z.number().int().min(0).max(Limits.breakoutGroups - 1) })).max(Limits.breakoutAssign).optional(),
+    durationMinutes: z.number().int().min(1).max(240).optional(),
+  }),
+  z.strictObject({ type: z.literal('breakout.broadcast'), id: RequestId, text: z.string().min(1).max(Limits.chatTextLength) }),
+  z.strictObject({ type: z.literal('breakout.end'), id: RequestId }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
@@ -68,18 +106,20 @@ export interface ChatMessage {
   to?: { userId: number; displayName: string };
   /** Empty once deleted. */
   text: string;
+  /** Sent by a teacher to every breakout group at once. */
+  broadcast?: boolean;
   deleted?: { by: number; at: number };
 }
 
 /** The data of each durable room-log event kind. */
-export interface RoomEventData {
+export interface RoomEventData extends ClassEventData {
   'chat.message': ChatMessage;
   'chat.deleted': { messageId: number; by: number };
   'participant.joined': { userId: number; displayName: string; role: ParticipantRole };
   'participant.left': { userId: number; reason: LeaveReason };
   'room.closed': Record<string, never>;
 }
-export type LeaveReason = 'left' | 'timeout' | 'replaced' | 'removed' | 'closed' | 'revoked' | 'restart';
+export type LeaveReason = 'left' | 'timeout' | 'replaced' | 'removed' | 'closed' | 'revoked' | 'restart' | 'class-ended' | 'breakout';
 export type RoomEventKind = keyof RoomEventData;
 
 /** One entry of the ordered, durable room log. seq is per room, gap-free in storage. */
@@ -89,7 +129,17 @@ export type RoomEvent = {
 
 // ---------------------------------------------------------------- replies
 
+export interface LobbyEntry { userId: number; displayName: string; since: number }
+
+/** The waiting room is on: a teacher admits (lobby.admitted, then join again) or denies. */
+export interface WaitingResult {
+  status: 'waiting';
+  room: RoomInfo;
+  self: { userId: number; displayName: string; role: ParticipantRole };
+}
+
 export interface JoinResult {
+  status: 'joined';
   room: RoomInfo;
   self: { userId: number; displayName: string; role: ParticipantRole };
   participants: ParticipantInfo[];
@@ -101,16 +151,39 @@ export interface JoinResult {
    */
   resume: 'events' | 'fresh';
   recent?: { messages: ChatMessage[]; hasMore: boolean };
+  /** Class management state as this participant may see it. */
+  class: ClassState;
+  /** Staff only: who is waiting to be admitted. */
+  lobby?: LobbyEntry[];
+  /** For breakout group rooms: the class room to return to. */
+  parentRoomId?: string;
 }
 
 export interface ResultMap {
   hello: { protocol: number; server: string; user: { userId: number; displayName: string; role: string }; heartbeatMs: number };
   ping: { now: number };
-  'room.join': JoinResult;
+  'room.join': JoinResult | WaitingResult;
   'room.leave': Record<string, never>;
   'chat.send': { messageId: number; seq: number };
   'chat.delete': { messageId: number; seq: number };
   'chat.history': { messages: ChatMessage[]; hasMore: boolean };
+  'class.grant': { seq: number };
+  'class.request': { seq: number };
+  'class.answer': { seq: number };
+  'class.hand': { seq: number };
+  'class.lowerHand': { seq: number };
+  'class.remove': { seq: number };
+  'class.settings': { seq: number };
+  'class.admit': { admitted: number[]; denied: number[] };
+  'class.start': { session: number; seq: number };
+  'class.end': { session: number; seq: number };
+  'poll.create': { pollId: number; seq: number };
+  'poll.vote': { seq: number };
+  'poll.close': { seq: number };
+  'poll.publish': { seq: number };
+  'breakout.start': { groups: Array<{ index: number; name: string; roomId: string; userIds: number[] }>; seq: number };
+  'breakout.broadcast': { delivered: number };
+  'breakout.end': { seq: number };
 }
 
 // ---------------------------------------------------------------- server → client
@@ -124,5 +197,11 @@ export type ServerMessage =
   | { type: 'room.replay'; roomId: string; events: RoomEvent[]; done: boolean }
   /** Ephemeral connection-state change (not logged): reconnecting and back. */
   | { type: 'presence'; roomId: string; userId: number; state: 'joined' | 'reconnecting' }
+  /** Staff: the waiting room's current list, whenever it changes. */
+  | { type: 'lobby'; roomId: string; waiting: LobbyEntry[] }
+  /** A waiting participant was admitted: send room.join again. */
+  | { type: 'lobby.admitted'; roomId: string }
+  /** Breakouts: go to this room now (a group, or back to the class room). */
+  | { type: 'room.move'; from: string; to: string; reason: 'breakout' | 'recall' }
   /** Sent just before the server closes the connection for a reason the user should see. */
   | { type: 'bye'; code: number; reason: string };

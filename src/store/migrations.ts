@@ -80,6 +80,36 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'class management: staff-visible events, class state, sessions, breakout rooms',
+    up(db) {
+      db.exec(`
+        -- 1: also visible to the room's staff (teachers, assistants, admins), besides visible_to_a/b.
+        ALTER TABLE room_log ADD COLUMN visible_staff INTEGER NOT NULL DEFAULT 0;
+        -- Breakout groups are rooms of their own, under the class room they belong to.
+        ALTER TABLE rooms ADD COLUMN parent_id TEXT REFERENCES rooms(id) ON DELETE CASCADE;
+        CREATE INDEX rooms_by_parent ON rooms(parent_id);
+
+        -- The class-management state (ClassState JSON), written in the same transaction as the
+        -- room_log event that changed it, so state and log never disagree.
+        CREATE TABLE class_state (
+          room_id    TEXT PRIMARY KEY REFERENCES rooms(id) ON DELETE CASCADE,
+          state      TEXT NOT NULL,
+          head_seq   INTEGER NOT NULL,                  -- the log seq this state reflects
+          updated_at INTEGER NOT NULL
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE class_sessions (
+          room_id    TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+          number     INTEGER NOT NULL,                  -- 1, 2, ... per room
+          started_at INTEGER NOT NULL,
+          ended_at   INTEGER,
+          PRIMARY KEY (room_id, number)
+        ) STRICT, WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;
