@@ -2,14 +2,13 @@ import type { ClientMessageOf, ParticipantRole, ResultMap } from '../protocol/me
 import { UserError } from '../errors.js';
 import type { HandlerCtx, Member } from '../rooms/types.js';
 import type { LiveRoom } from '../rooms/LiveRoom.js';
+import { direct } from '../rooms/RoomLog.js';
+import { authorize } from '../class/permissions.js';
+import { inRoom } from '../class/act.js';
+import { isStaff } from '../protocol/classState.js';
 
 const MODERATORS: ReadonlySet<ParticipantRole> = new Set(['teacher', 'assistant', 'admin']);
 const DEFAULT_PAGE = 50;
-
-function inRoom(ctx: HandlerCtx): { room: LiveRoom; member: Member } {
-  if (!ctx.place) throw new UserError('NOT_IN_ROOM', 'Join a room first.');
-  return ctx.place;
-}
 
 /** Who a direct message may go to: students write to the room's staff; staff to anyone. */
 function recipient(ctx: HandlerCtx, room: LiveRoom, sender: Member, to: number): { userId: number; displayName: string } {
@@ -27,6 +26,7 @@ function recipient(ctx: HandlerCtx, room: LiveRoom, sender: Member, to: number):
 export const chatHandlers = {
   'chat.send'(ctx: HandlerCtx, msg: ClientMessageOf<'chat.send'>): ResultMap['chat.send'] {
     const { room, member } = inRoom(ctx);
+    authorize('chat.send', member, room.classState);
     const text = msg.text.trim();
     if (text.length === 0) throw new UserError('BAD_MESSAGE', 'A message cannot be empty.');
     const from = { userId: member.userId, displayName: member.displayName, role: member.role };
@@ -35,13 +35,13 @@ export const chatHandlers = {
       return { messageId: a.id, seq: a.event.seq };
     }
     const to = recipient(ctx, room, member, msg.to);
-    const a = room.append('chat.message', member.userId, { from, to, text }, [member.userId, to.userId]);
+    const a = room.append('chat.message', member.userId, { from, to, text }, direct(member.userId, to.userId));
     return { messageId: a.id, seq: a.event.seq };
   },
 
   'chat.delete'(ctx: HandlerCtx, msg: ClientMessageOf<'chat.delete'>): ResultMap['chat.delete'] {
     const { room, member } = inRoom(ctx);
-    if (!MODERATORS.has(member.role)) throw new UserError('FORBIDDEN', 'Only teachers and assistants can delete messages.');
+    authorize('chat.delete', member, room.classState);
     const a = ctx.services.log.deleteMessage(room.id, msg.messageId, member.userId);
     room.publish(a);
     return { messageId: msg.messageId, seq: a.event.seq };
@@ -49,6 +49,6 @@ export const chatHandlers = {
 
   'chat.history'(ctx: HandlerCtx, msg: ClientMessageOf<'chat.history'>): ResultMap['chat.history'] {
     const { room, member } = inRoom(ctx);
-    return ctx.services.log.history(room.id, member.userId, msg.before, msg.limit ?? DEFAULT_PAGE);
+    return ctx.services.log.history(room.id, member.userId, msg.before, msg.limit ?? DEFAULT_PAGE, isStaff(member.role));
   },
 };

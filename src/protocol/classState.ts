@@ -105,7 +105,15 @@ export function applyClassEvent(s: ClassState, e: ClassEvent): ClassState {
   switch (e.kind) {
     case 'class.granted': {
       const { userId, capability, allow } = e.data;
-      if (userId === null) return { ...s, studentCaps: { ...s.studentCaps, [capability]: allow } };
+      if (userId === null) {
+        // "Mute all" means all: a class-wide change replaces earlier per-person exceptions.
+        const overrides: ClassState['overrides'] = {};
+        for (const [id, o] of Object.entries(s.overrides)) {
+          const { [capability]: _dropped, ...rest } = o;
+          if (Object.keys(rest).length > 0) overrides[id] = rest;
+        }
+        return { ...s, studentCaps: { ...s.studentCaps, [capability]: allow }, overrides };
+      }
       const key = String(userId);
       return {
         ...s,
@@ -180,7 +188,7 @@ export function viewFor(s: ClassState, userId: number, role: ParticipantRole): C
     barred: [],
     overrides: s.overrides[me] ? { [me]: s.overrides[me]! } : {},
     polls: s.polls.map((p) => {
-      const { byUser, correct, counts, voters, ...pub } = p;
+      const { byUser, correct, counts, voters, mine: _serverSide, ...pub } = p;
       const mine = byUser?.[me];
       const published = p.status === 'published';
       return { ...pub, ...(mine ? { mine } : {}), ...(published ? { counts, voters, ...(correct ? { correct } : {}) } : {}) };

@@ -2,7 +2,10 @@
 // Durable truth is the RoomLog; this object only holds what exists while people are connected.
 import type { ParticipantInfo, RoomEvent, RoomEventKind, ServerMessage, LeaveReason } from '../protocol/messages.js';
 import { UserError } from '../errors.js';
-import type { AppendData, Appended, Audience, RoomLog } from './RoomLog.js';
+import { canSee, type AppendData, type Appended, type Audience, type RoomLog } from './RoomLog.js';
+import { applyClassEvent, isStaff, type ClassEventData, type ClassEventKind, type ClassState } from '../protocol/classState.js';
+import type { ClassStore } from '../class/ClassStore.js';
+import { Lobby } from '../class/Lobby.js';
 import type { Member, Peer } from './types.js';
 
 /** A participant's lifecycle: each state carries only what it needs. */
@@ -17,6 +20,9 @@ interface Participant extends Member {
 export interface LiveRoomOptions {
   /** How long a dropped participant keeps its seat, in ms. */
   graceMs: number;
+  classStore: ClassStore;
+  /** The class room this breakout group belongs to. */
+  parentId: string | null;
   onEmpty: (room: LiveRoom) => void;
   onEvent?: (roomId: string, event: RoomEvent) => void;
 }
@@ -26,6 +32,12 @@ export class LiveRoom {
 
   readonly #log: RoomLog;
   readonly #opts: LiveRoomOptions;
+  #class: ClassState;
+  /** Waiting-room entries: live only; a restart asks people to knock again. */
+  readonly lobby: Lobby;
+  /** Students a teacher admitted during this class session. */
+  readonly admitted = new Set<number>();
+  #breakoutTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly id: string,
@@ -35,10 +47,94 @@ export class LiveRoom {
   ) {
     this.#log = log;
     this.#opts = opts;
+    this.#class = opts.classStore.load(id);
+    this.lobby = new Lobby(id, (frame) => this.sendToStaff(frame));
+  }
+
+  get parentId(): string | null {
+    return this.#opts.parentId;
   }
 
   get size(): number {
     return this.#participants.size;
+  }
+
+  /** Nobody seated and nobody waiting: the manager may drop this object. */
+  get idle(): boolean {
+    // A running breakout timer keeps the class room alive even while everyone is in groups.
+    return this.#participants.size === 0 && this.lobby.size === 0 && this.#breakoutTimer === null;
+  }
+
+  get classState(): ClassState {
+    return this.#class;
+  }
+
+  /**
+   * Appends a class-management event and, in the same transaction, the class state it leads
+   * to; `also` runs inside that transaction too (e.g. a class_sessions row).
+   */
+  appendClass<K extends ClassEventKind>(
+    kind: K, actorId: number | null, data: ClassEventData[K], audience: Audience = null,
+    opts: { also?: () => void; patch?: (next: ClassState) => ClassState } = {},
+  ): Appended {
+    const { also, patch } = opts;
+    let next = this.#class;
+    const a = this.#opts.classStore.transaction(() => {
+      const appended = this.#log.append(this.id, kind, actorId, data as AppendData<K>, audience);
+      next = applyClassEvent(this.#class, { kind, data } as never);
+      // Server-only parts of the state (correct answers, who voted what) are not in the event.
+      if (patch) next = patch(next);
+      this.#opts.classStore.save(this.id, next, appended.event.seq);
+      also?.();
+      return appended;
+    });
+    this.#class = next;
+    this.publish(a);
+    return a;
+  }
+
+  /** Runs `fn` when the breakout timer runs out (replacing any earlier timer). */
+  scheduleBreakoutEnd(at: number | null, fn: () => void): void {
+    const had = this.#breakoutTimer !== null;
+    if (this.#breakoutTimer) clearTimeout(this.#breakoutTimer);
+    this.#breakoutTimer = null;
+    if (at === null) {
+      // The timer was what kept an empty room alive.
+      if (had && this.idle) this.#opts.onEmpty(this);
+      return;
+    }
+    this.#breakoutTimer = setTimeout(() => {
+      this.#breakoutTimer = null;
+      fn();
+    }, Math.max(0, at - Date.now()));
+    this.#breakoutTimer.unref();
+  }
+
+  dispose(): void {
+    if (this.#breakoutTimer) clearTimeout(this.#breakoutTimer);
+  }
+
+  /** Seated participants, for class controls that act on many (end of class, breakouts). */
+  seated(): Array<{ member: Member; peer: Peer | null }> {
+    return [...this.#participants.values()].map((p) => ({
+      member: { userId: p.userId, displayName: p.displayName, role: p.role },
+      peer: p.state.kind === 'joined' ? p.state.peer : null,
+    }));
+  }
+
+  sendToStaff(frame: string): void {
+    for (const p of this.#participants.values()) {
+      if (p.state.kind === 'joined' && isStaff(p.role)) p.state.peer.send(frame);
+    }
+  }
+
+  /** Takes someone out of this room without closing their connection (breakout moves). */
+  release(userId: number, frame: string): void {
+    const p = this.#participants.get(userId);
+    if (!p) return;
+    const peer = p.state.kind === 'joined' ? p.state.peer : null;
+    this.remove(userId, 'breakout');
+    peer?.released(this.id, frame);
   }
 
   participants(): ParticipantInfo[] {
@@ -111,7 +207,7 @@ export class LiveRoom {
       // The room was deleted underneath us: nothing left to log into.
       if (!(e instanceof UserError)) throw e;
     }
-    if (this.#participants.size === 0) this.#opts.onEmpty(this);
+    if (this.idle) this.#opts.onEmpty(this);
   }
 
   /** Writes an event to the durable log, then fans it out. */
@@ -124,13 +220,8 @@ export class LiveRoom {
   /** Fans out an already-stored event: encoded once, the same string to every recipient. */
   publish(a: Appended): void {
     const frame = JSON.stringify({ type: 'room.event', roomId: this.id, event: a.event } satisfies ServerMessage);
-    if (a.audience === null) {
-      for (const p of this.#participants.values()) if (p.state.kind === 'joined') p.state.peer.send(frame);
-    } else {
-      for (const userId of new Set(a.audience)) {
-        const p = this.#participants.get(userId);
-        if (p?.state.kind === 'joined') p.state.peer.send(frame);
-      }
+    for (const p of this.#participants.values()) {
+      if (p.state.kind === 'joined' && canSee(a.audience, p.userId, isStaff(p.role))) p.state.peer.send(frame);
     }
     this.#opts.onEvent?.(this.id, a.event);
   }

@@ -3,9 +3,13 @@ import type { RoomEvent } from '../protocol/messages.js';
 import type { RoomLog } from './RoomLog.js';
 import type { Room } from './RoomStore.js';
 import { LiveRoom } from './LiveRoom.js';
+import type { ClassStore } from '../class/ClassStore.js';
 
 export interface RoomManagerOptions {
   graceMs: number;
+  classStore: ClassStore;
+  /** Called when a room goes live: re-arms what must run on its own (a breakout timer). */
+  onOpen?: (room: LiveRoom) => void;
   /** Observer for monitoring (metrics, logs); domain code never imports those. */
   onEvent?: (roomId: string, event: RoomEvent) => void;
 }
@@ -23,10 +27,17 @@ export class RoomManager {
     if (!live) {
       live = new LiveRoom(room.id, room.capacity, this.log, {
         graceMs: this.opts.graceMs,
-        onEmpty: (r) => { if (this.#rooms.get(r.id) === r) this.#rooms.delete(r.id); },
+        classStore: this.opts.classStore,
+        parentId: room.parentId,
+        onEmpty: (r) => {
+          if (this.#rooms.get(r.id) !== r) return;
+          r.dispose();
+          this.#rooms.delete(r.id);
+        },
         onEvent: this.opts.onEvent,
       });
       this.#rooms.set(room.id, live);
+      this.opts.onOpen?.(live);
     }
     // Capacity may have been changed by the CLI since the room went live.
     live.capacity = room.capacity;

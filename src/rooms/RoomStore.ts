@@ -8,6 +8,8 @@ export const ROOM_ROLES: readonly RoomRole[] = ['teacher', 'assistant', 'student
 export const MAX_CAPACITY = 1000;
 
 export interface Room extends RoomInfo {
+  /** Set for breakout group rooms: the class room they belong to. */
+  parentId: string | null;
   createdAt: number;
   closedAt: number | null;
   headSeq: number;
@@ -29,9 +31,9 @@ export interface InviteInfo {
   usesLeft: number | null;
 }
 
-interface RoomRow { id: string; title: string; capacity: number; status: 'open' | 'closed'; head_seq: number; created_at: number; closed_at: number | null }
+interface RoomRow { id: string; title: string; capacity: number; status: 'open' | 'closed'; head_seq: number; created_at: number; closed_at: number | null; parent_id: string | null }
 const toRoom = (r: RoomRow): Room => ({
-  id: r.id, title: r.title, capacity: r.capacity, status: r.status,
+  id: r.id, title: r.title, capacity: r.capacity, status: r.status, parentId: r.parent_id,
   headSeq: r.head_seq, createdAt: r.created_at, closedAt: r.closed_at,
 });
 
@@ -58,9 +60,12 @@ export class RoomStore {
       insert: db.prepare<[string, string, number, number]>(
         'INSERT INTO rooms (id, title, capacity, status, created_at) VALUES (?, ?, ?, \'open\', ?) RETURNING *'),
       get: db.prepare<[string]>('SELECT * FROM rooms WHERE id = ?'),
-      list: db.prepare('SELECT * FROM rooms ORDER BY created_at, id'),
+      list: db.prepare('SELECT * FROM rooms WHERE parent_id IS NULL ORDER BY created_at, id'),
+      insertChild: db.prepare<[string, string, number, number, string]>(
+        'INSERT INTO rooms (id, title, capacity, status, created_at, parent_id) VALUES (?, ?, ?, \'open\', ?, ?) RETURNING *'),
+      children: db.prepare<[string]>('SELECT * FROM rooms WHERE parent_id = ? ORDER BY created_at, id'),
       forUser: db.prepare<[number]>(
-        'SELECT r.*, e.role AS my_role FROM rooms r JOIN enrollments e ON e.room_id = r.id WHERE e.user_id = ? ORDER BY r.created_at, r.id'),
+        'SELECT r.*, e.role AS my_role FROM rooms r JOIN enrollments e ON e.room_id = r.id WHERE e.user_id = ? AND r.parent_id IS NULL ORDER BY r.created_at, r.id'),
       setStatus: db.prepare<[string, number | null, string]>('UPDATE rooms SET status = ?, closed_at = ? WHERE id = ?'),
       remove: db.prepare<[string]>('DELETE FROM rooms WHERE id = ?'),
       enroll: db.prepare<[string, number, string, number]>(
@@ -81,6 +86,15 @@ export class RoomStore {
     const t = checkTitle(title);
     const c = checkCapacity(capacity);
     return toRoom(this.#s.insert.get(newRoomId(), t, c, Date.now()) as RoomRow);
+  }
+
+  /** A breakout group room under `parentId`. */
+  createChild(parentId: string, title: string, capacity: number): Room {
+    return toRoom(this.#s.insertChild.get(newRoomId(), checkTitle(title), checkCapacity(capacity), Date.now(), parentId) as RoomRow);
+  }
+
+  children(parentId: string): Room[] {
+    return (this.#s.children.all(parentId) as RoomRow[]).map(toRoom);
   }
 
   get(id: string): Room | undefined {

@@ -7,6 +7,8 @@ export interface Peer {
   send(frame: string): void;
   /** Tells the person why (a bye frame), then closes with the code. */
   end(code: number, reason: string): void;
+  /** The room let go of this connection (a breakout move): send `frame`, stay connected. */
+  released(roomId: string, frame: string): void;
 }
 
 export interface Member {
@@ -21,6 +23,7 @@ import type { RoomLog } from './RoomLog.js';
 import type { RoomManager } from './RoomManager.js';
 import type { LiveRoom } from './LiveRoom.js';
 import type { Config } from '../config/config.js';
+import type { ClassStore } from '../class/ClassStore.js';
 
 export interface Services {
   readonly config: Config;
@@ -28,6 +31,7 @@ export interface Services {
   readonly rooms: RoomStore;
   readonly log: RoomLog;
   readonly live: RoomManager;
+  readonly classes: ClassStore;
 }
 
 /** What a message handler sees of the connection it serves. */
@@ -39,6 +43,9 @@ export interface HandlerCtx {
   readonly peer: Peer;
   readonly place: { room: LiveRoom; member: Member } | null;
   enter(room: LiveRoom, member: Member): void;
+  /** In the waiting room of `room` until admitted or denied. */
+  wait(room: LiveRoom, member: Member): void;
+  readonly waitingIn: LiveRoom | null;
   exit(): void;
   /** Frames to send right after the reply, before anything else (a resume's replay). */
   afterReply(frame: string): void;

@@ -13,6 +13,7 @@ import type { Logger } from './log.js';
 type ConnState =
   | { kind: 'greeting'; timer: NodeJS.Timeout }
   | { kind: 'lobby' }
+  | { kind: 'waiting'; room: LiveRoom; member: Member }
   | { kind: 'in-room'; room: LiveRoom; member: Member }
   | { kind: 'closed' };
 
@@ -57,12 +58,29 @@ export class Connection implements Peer, HandlerCtx {
     return this.#state.kind === 'in-room' ? this.#state : null;
   }
 
+  get waitingIn(): LiveRoom | null {
+    return this.#state.kind === 'waiting' ? this.#state.room : null;
+  }
+
   enter(room: LiveRoom, member: Member): void {
+    if (this.#state.kind === 'waiting' && this.#state.room !== room) this.#state.room.lobby.remove(this.user.id, this);
     this.#state = { kind: 'in-room', room, member };
   }
 
+  wait(room: LiveRoom, member: Member): void {
+    this.#state = { kind: 'waiting', room, member };
+    room.lobby.add(member, this);
+  }
+
   exit(): void {
-    if (this.#state.kind === 'in-room') this.#state = { kind: 'lobby' };
+    const state = this.#state;
+    if (state.kind === 'waiting') state.room.lobby.remove(this.user.id, this);
+    if (state.kind === 'in-room' || state.kind === 'waiting') this.#state = { kind: 'lobby' };
+  }
+
+  released(roomId: string, frame: string): void {
+    if (this.#state.kind === 'in-room' && this.#state.room.id === roomId) this.#state = { kind: 'lobby' };
+    this.send(frame);
   }
 
   afterReply(frame: string): void {
@@ -169,6 +187,7 @@ export class Connection implements Peer, HandlerCtx {
     const state = this.#state;
     if (state.kind === 'greeting') clearTimeout(state.timer);
     if (state.kind === 'in-room') state.room.detach(state.member.userId, this);
+    if (state.kind === 'waiting') state.room.lobby.remove(this.user.id, this);
     this.#state = { kind: 'closed' };
   }
 

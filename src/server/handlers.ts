@@ -3,6 +3,9 @@ import type { ClientMessageOf, ClientMessageType, ResultMap } from '../protocol/
 import type { HandlerCtx } from '../rooms/types.js';
 import { roomHandlers } from '../rooms/roomHandlers.js';
 import { chatHandlers } from '../chat/chatHandlers.js';
+import { classHandlers } from '../class/classHandlers.js';
+import { pollHandlers } from '../class/pollHandlers.js';
+import { breakoutHandlers } from '../class/breakouts.js';
 
 type Handler<T extends ClientMessageType> = (ctx: HandlerCtx, msg: ClientMessageOf<T>) => ResultMap[T];
 
@@ -12,4 +15,7 @@ export const handlers: { [T in Exclude<ClientMessageType, 'hello'>]: Handler<T> 
   ping: () => ({ now: Date.now() }),
   ...roomHandlers,
   ...chatHandlers,
+  ...classHandlers,
+  ...pollHandlers,
+  ...breakoutHandlers,
 };

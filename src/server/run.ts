@@ -13,6 +13,8 @@ import { RoomStore } from '../rooms/RoomStore.js';
 import { RoomLog } from '../rooms/RoomLog.js';
 import { RoomManager } from '../rooms/RoomManager.js';
 import { sweepStalePresence } from '../rooms/presence.js';
+import { ClassStore } from '../class/ClassStore.js';
+import { armBreakoutTimer } from '../class/breakouts.js';
 import { resolveInDataDir } from '../install/provision.js';
 import type { Services } from '../rooms/types.js';
 import { createLogger } from './log.js';
@@ -53,12 +55,18 @@ export async function startServer(dataDir: string, overrides: ServeOverrides = {
   const log = createLogger(config.log.level);
   const db = openDb(join(dataDir, DB_FILE));
   const roomLog = new RoomLog(db);
+  const classes = new ClassStore(db);
   const services: Services = {
     config,
     users: new UserStore(db),
     rooms: new RoomStore(db),
     log: roomLog,
-    live: new RoomManager(roomLog, { graceMs: config.rooms.reconnectGraceSeconds * 1000 }),
+    classes,
+    live: new RoomManager(roomLog, {
+      graceMs: config.rooms.reconnectGraceSeconds * 1000,
+      classStore: classes,
+      onOpen: (room) => armBreakoutTimer(services, room),
+    }),
   };
   const swept = sweepStalePresence(db, roomLog);
   if (swept > 0) log.info({ swept }, 'closed attendance left open by the previous run');

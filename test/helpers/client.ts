@@ -1,6 +1,6 @@
 // A real `ws` client speaking the protocol, with helpers to make requests and wait for frames.
 import WebSocket from 'ws';
-import type { ServerMessage, ResultMap, ClientMessageType, RoomEvent } from '../../src/protocol/messages.js';
+import type { ServerMessage, ResultMap, ClientMessageType, RoomEvent, JoinResult } from '../../src/protocol/messages.js';
 import type { TestServer } from './server.js';
 import { waitFor } from './waitFor.js';
 
@@ -58,6 +58,13 @@ export class TestClient {
     const r = await this.request(type, payload);
     if (!r.ok) throw new Error(`${type} failed: ${r.code} ${r.message}`);
     return r.result;
+  }
+
+  /** room.join that must seat us (not leave us in the waiting room). */
+  async join(payload: { roomId: string; since?: number }): Promise<JoinResult> {
+    const r = await this.ok('room.join', payload);
+    if (r.status !== 'joined') throw new Error(`room.join left us ${r.status}`);
+    return r;
   }
 
   /** Sends raw data (malformed-input tests); resolves with the next error frame. */

@@ -24,9 +24,9 @@ describe('operator commands reach live sessions', () => {
     const roomId = server.addRoom('Geography', { tina: 'teacher', sam: 'student' });
     const samToken = await server.login('sam');
     const sam = await TestClient.connect(server, samToken);
-    await sam.ok('room.join', { roomId });
+    await sam.join({ roomId });
     const tina = await TestClient.connect(server, await server.login('tina'));
-    await tina.ok('room.join', { roomId });
+    await tina.join({ roomId });
 
     const { stdout } = await ctl('user', 'disable', 'sam');
     assert.match(stdout, /disabled/i);
@@ -44,7 +44,7 @@ describe('operator commands reach live sessions', () => {
   it('room close disconnects everyone in it with a reason, and the room refuses joins', async () => {
     const roomId = server.addRoom('Closing soon', { tina: 'teacher' });
     const tina = await TestClient.connect(server, await server.login('tina'));
-    await tina.ok('room.join', { roomId });
+    await tina.join({ roomId });
     await ctl('room', 'close', roomId);
     assert.equal((await tina.waitForClose(5000)).code, 4011);
     const again = await TestClient.connect(server, await server.login('tina'));

@@ -20,7 +20,7 @@ describe('bad input on the WebSocket', () => {
     roomId = server.addRoom('Chemistry', { sam: 'student', tina: 'teacher' });
     token = await server.login('sam');
     c = await TestClient.connect(server, token);
-    await c.ok('room.join', { roomId });
+    await c.join({ roomId });
   });
   after(async () => {
     await c.close();
@@ -142,9 +142,9 @@ describe('back-pressure', () => {
     const roomId = server.addRoom('Physics', { sam: 'student', tina: 'teacher' });
     const samId = server.arrange((s) => s.users.require('sam').id);
     const tina = await TestClient.connect(server, await server.login('tina'));
-    await tina.ok('room.join', { roomId });
+    await tina.join({ roomId });
     const reader = await TestClient.connect(server, await server.login('sam'));
-    await reader.ok('room.join', { roomId });
+    await reader.join({ roomId });
     // Stop reading at the TCP level: the kernel buffers fill, then the server's own queue grows.
     (reader.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     const text = 'z'.repeat(3900);
@@ -181,9 +181,9 @@ describe('dead and silent connections', () => {
     const roomId = server.addRoom('Music', { sam: 'student', tina: 'teacher' });
     const samId = server.arrange((s) => s.users.require('sam').id);
     const tina = await TestClient.connect(server, await server.login('tina'));
-    await tina.ok('room.join', { roomId });
+    await tina.join({ roomId });
     const sam = await TestClient.connect(server, await server.login('sam'));
-    await sam.ok('room.join', { roomId });
+    await sam.join({ roomId });
     // A frozen peer: its socket stays open but it reads nothing, so it never answers a ping.
     (sam.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     await waitFor(() => (tina.frames.some((f) => f.type === 'presence' && f.userId === samId && f.state === 'reconnecting') ? undefined : 'Sam still shown as joined'), 8000);

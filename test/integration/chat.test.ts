@@ -32,12 +32,12 @@ describe('rooms and chat', () => {
     const tina = await connect('tina');
     const sam = await connect('sam');
     const sara = await connect('sara');
-    const j1 = await tina.ok('room.join', { roomId });
+    const j1 = await tina.join({ roomId });
     assert.equal(j1.room.title, 'Biology 101');
     assert.equal(j1.self.role, 'teacher');
     assert.equal(j1.resume, 'fresh');
-    await sam.ok('room.join', { roomId });
-    const j3 = await sara.ok('room.join', { roomId });
+    await sam.join({ roomId });
+    const j3 = await sara.join({ roomId });
     assert.deepEqual(j3.participants.map((p) => p.displayName).sort(), ['Sam', 'Sara', 'Tina']);
     await tina.waitForEvent((e) => e.kind === 'participant.joined' && e.data.displayName === 'Sara', 'Sara joining');
 
@@ -164,11 +164,11 @@ describe('rooms and chat', () => {
     const small = server.addRoom('Tutorial', { tina: 'teacher', sam: 'student', sara: 'student' }, 1);
     const a = await connect('sam');
     const b = await connect('sara');
-    await a.ok('room.join', { roomId: small });
+    await a.join({ roomId: small });
     const full = await b.request('room.join', { roomId: small });
     assert.equal(!full.ok && full.code, 'ROOM_FULL');
     const t = await connect('tina');
-    await t.ok('room.join', { roomId: small });
+    await t.join({ roomId: small });
     await t.ok('room.leave');
 
     const closedRoom = server.addRoom('Old course', { sam: 'student' });
@@ -180,9 +180,9 @@ describe('rooms and chat', () => {
 
   it('a second connection of the same user takes the seat and the first is told why', async () => {
     const first = await connect('sara');
-    await first.ok('room.join', { roomId });
+    await first.join({ roomId });
     const second = await connect('sara');
-    await second.ok('room.join', { roomId });
+    await second.join({ roomId });
     const closed = await first.waitForClose();
     assert.equal(closed.code, 4009);
     assert.ok(first.frames.some((f) => f.type === 'bye' && f.code === 4009));

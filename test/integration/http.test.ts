@@ -101,7 +101,7 @@ describe('HTTP API', () => {
     assert.equal((await server.api('GET', '/api/invites/made-up-code-123')).status, 404);
 
     const gina = await TestClient.connect(server, redeemed.body.token);
-    const join = await gina.ok('room.join', { roomId });
+    const join = await gina.join({ roomId });
     assert.equal(join.self.role, 'student');
     assert.equal(join.self.displayName, 'Guest Gina');
     await gina.ok('chat.send', { text: 'hello from a guest' });

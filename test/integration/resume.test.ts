@@ -22,9 +22,9 @@ describe('resume and durability', () => {
     const tinaToken = await server.login('tina');
     const samToken = await server.login('sam');
     const tina = await TestClient.connect(server, tinaToken);
-    await tina.ok('room.join', { roomId });
+    await tina.join({ roomId });
     let sam = await TestClient.connect(server, samToken);
-    await sam.ok('room.join', { roomId });
+    await sam.join({ roomId });
 
     const total = 1000;
     const sent: string[] = [];
@@ -46,7 +46,7 @@ describe('resume and durability', () => {
     await waitFor(() => (sent.length >= 600 ? undefined : `only ${sent.length} sent`), 20_000);
 
     sam = await TestClient.connect(server, samToken);
-    const rejoin = await sam.ok('room.join', { roomId, since: lastSeq });
+    const rejoin = await sam.join({ roomId, since: lastSeq });
     assert.equal(rejoin.resume, 'events');
     await sending;
     await waitFor(() => {
@@ -68,11 +68,11 @@ describe('resume and durability', () => {
 
   it('a client too far behind gets a fresh state instead of an endless replay', async () => {
     const sam = await TestClient.connect(server, await server.login('sam'));
-    const r = await sam.ok('room.join', { roomId, since: 1 });
+    const r = await sam.join({ roomId, since: 1 });
     // Replay limit is 5000 by default; 1000+ messages is within it, so a resume is offered.
     assert.equal(r.resume, 'events');
     await sam.ok('room.leave');
-    const future = await sam.ok('room.join', { roomId, since: r.head + 1000 });
+    const future = await sam.join({ roomId, since: r.head + 1000 });
     assert.equal(future.resume, 'fresh');
     assert.equal(future.recent!.messages.length, 50);
     assert.equal(future.recent!.hasMore, true);
@@ -81,7 +81,7 @@ describe('resume and durability', () => {
 
   it('chat and the log survive a restart, and the server exits by itself on SIGTERM', async () => {
     const tina = await TestClient.connect(server, await server.login('tina'));
-    const join = await tina.ok('room.join', { roomId });
+    const join = await tina.join({ roomId });
     const ack = await tina.ok('chat.send', { text: 'before the restart' });
     const code = await server.stop();
     assert.equal(code, 0, `server exit code; output:\n${server.output.slice(-2000)}`);
@@ -90,7 +90,7 @@ describe('resume and durability', () => {
 
     await server.start();
     const sam = await TestClient.connect(server, await server.login('sam'));
-    const r = await sam.ok('room.join', { roomId, since: join.head });
+    const r = await sam.join({ roomId, since: join.head });
     assert.equal(r.resume, 'events');
     await waitFor(() => (sam.chatTexts().includes('before the restart') ? undefined : 'message missing after restart'));
     const hist = await sam.ok('chat.history', { limit: 1, before: ack.messageId + 1 });

@@ -15,6 +15,29 @@ const examples: { [T in ClientMessageType]: Array<Record<string, unknown>> } = {
   'chat.send': [{ type: 'chat.send', id: 's', text: 'hi' }, { type: 'chat.send', id: 's', text: 'x'.repeat(4000), to: 5 }],
   'chat.delete': [{ type: 'chat.delete', id: 'd', messageId: 9 }],
   'chat.history': [{ type: 'chat.history', id: 'h' }, { type: 'chat.history', id: 'h', before: 10, limit: 100 }],
+  'class.grant': [{ type: 'class.grant', id: 'g', capability: 'chat', allow: false }, { type: 'class.grant', id: 'g', capability: 'draw', allow: true, userId: 4 }],
+  'class.request': [{ type: 'class.request', id: 'q', capability: 'audio' }],
+  'class.answer': [{ type: 'class.answer', id: 'a', userId: 4, capability: 'screen', approve: true }],
+  'class.hand': [{ type: 'class.hand', id: 'h', raised: true }],
+  'class.lowerHand': [{ type: 'class.lowerHand', id: 'l' }, { type: 'class.lowerHand', id: 'l', userId: 4 }],
+  'class.remove': [{ type: 'class.remove', id: 'r', userId: 4 }, { type: 'class.remove', id: 'r', userId: 4, bar: true }],
+  'class.settings': [{ type: 'class.settings', id: 's', locked: true }, { type: 'class.settings', id: 's', waitingRoom: true, handsVisible: false }],
+  'class.admit': [{ type: 'class.admit', id: 'a', admit: true }, { type: 'class.admit', id: 'a', admit: false, userId: 4 }],
+  'class.start': [{ type: 'class.start', id: 's' }],
+  'class.end': [{ type: 'class.end', id: 'e' }],
+  'poll.create': [
+    { type: 'poll.create', id: 'p', question: 'Tea or coffee?', options: ['Tea', 'Coffee'] },
+    { type: 'poll.create', id: 'p', question: '2+2?', options: ['3', '4', '5'], multiple: false, anonymous: true, correct: [1] },
+  ],
+  'poll.vote': [{ type: 'poll.vote', id: 'v', pollId: 1, choices: [0] }],
+  'poll.close': [{ type: 'poll.close', id: 'c', pollId: 1 }],
+  'poll.publish': [{ type: 'poll.publish', id: 'p', pollId: 1 }],
+  'breakout.start': [
+    { type: 'breakout.start', id: 'b', groups: 3 },
+    { type: 'breakout.start', id: 'b', groups: 2, assign: [{ userId: 4, group: 0 }], durationMinutes: 10 },
+  ],
+  'breakout.broadcast': [{ type: 'breakout.broadcast', id: 'b', text: 'Five minutes left' }],
+  'breakout.end': [{ type: 'breakout.end', id: 'e' }],
 };
 
 const allTypes: string[] = ClientMessage.options.map((o) => o.shape.type.value).sort();
@@ -53,6 +76,14 @@ describe('protocol codec', () => {
       ['{"type":"room.join","id":"a","roomId":"abcd","since":-1}', 'BAD_MESSAGE', 'a'],
       ['{"type":"chat.history","id":"a","limit":0}', 'BAD_MESSAGE', 'a'],
       ['{"type":"hello","id":"a","protocol":"1"}', 'BAD_MESSAGE', 'a'],
+      ['{"type":"class.grant","id":"a","capability":"fly","allow":true}', 'BAD_MESSAGE', 'a'],
+      ['{"type":"class.request","id":"a","capability":"control"}', 'BAD_MESSAGE', 'a'],
+      ['{"type":"poll.create","id":"a","question":"q","options":["only one"]}', 'BAD_MESSAGE', 'a'],
+      ['{"type":"poll.create","id":"a","question":"  ","options":["a","b"]}', 'BAD_MESSAGE', 'a'],
+      [JSON.stringify({ type: 'poll.create', id: 'a', question: 'q', options: Array.from({ length: 11 }, (_, i) => `o${i}`) }), 'BAD_MESSAGE', 'a'],
+      ['{"type":"poll.vote","id":"a","pollId":1,"choices":[]}', 'BAD_MESSAGE', 'a'],
+      ['{"type":"breakout.start","id":"a","groups":0}', 'BAD_MESSAGE', 'a'],
+      ['{"type":"breakout.start","id":"a","groups":2,"durationMinutes":0}', 'BAD_MESSAGE', 'a'],
     ];
     for (const [frame, code, re] of cases) {
       const d = decodeClientMessage(frame);

@@ -6,7 +6,7 @@ import { openDb } from '../../src/store/db.js';
 import { migrate, LATEST_VERSION, DatabaseTooNewError } from '../../src/store/migrations.js';
 import { UserStore } from '../../src/auth/UserStore.js';
 import { RoomStore } from '../../src/rooms/RoomStore.js';
-import { RoomLog } from '../../src/rooms/RoomLog.js';
+import { RoomLog, direct } from '../../src/rooms/RoomLog.js';
 import { exportRoom } from '../../src/rooms/exportRoom.js';
 import { hashPasswordSync, verifyPassword, hashToken } from '../../src/auth/secrets.js';
 import { UserError } from '../../src/errors.js';
@@ -128,7 +128,7 @@ describe('room log', () => {
     const from = { userId: 1, displayName: 'One', role: 'student' as const };
     const e1 = log.append(a.id, 'chat.message', 1, { from, text: 'hello' });
     const e2 = log.append(b.id, 'chat.message', 1, { from, text: 'other room' });
-    const e3 = log.append(a.id, 'chat.message', 1, { from, to: { userId: 2, displayName: 'Two' }, text: 'secret' }, [1, 2]);
+    const e3 = log.append(a.id, 'chat.message', 1, { from, to: { userId: 2, displayName: 'Two' }, text: 'secret' }, direct(1, 2));
     assert.deepEqual([e1.event.seq, e2.event.seq, e3.event.seq], [1, 1, 2]);
     assert.equal(log.head(a.id), 2);
     assert.deepEqual(log.since(a.id, 0, 2, 100).map((e) => e.seq), [1, 2]);
@@ -146,20 +146,20 @@ describe('room log', () => {
     assert.equal(d.event.kind, 'chat.deleted');
     assert.equal(log.history(r.id, 1, undefined, 10).messages[0]!.text, '');
     assert.equal(code(() => log.deleteMessage(r.id, m.id, 9)), 'NOT_FOUND');
-    const dm = log.append(r.id, 'chat.message', 1, { from, to: { userId: 2, displayName: 'Two' }, text: 'psst' }, [1, 2]);
+    const dm = log.append(r.id, 'chat.message', 1, { from, to: { userId: 2, displayName: 'Two' }, text: 'psst' }, direct(1, 2));
     assert.equal(code(() => log.deleteMessage(r.id, dm.id, 9)), 'NOT_FOUND', 'cannot delete what you cannot see');
-    assert.deepEqual(log.deleteMessage(r.id, dm.id, 2).audience, [1, 2]);
+    assert.deepEqual(log.deleteMessage(r.id, dm.id, 2).audience, { users: [1, 2], staff: false });
   });
 
   it('exports chat, participants and attendance', () => {
-    const { rooms, log, users } = fresh();
+    const { db, rooms, log, users } = fresh();
     const r = rooms.create('Export', 10);
     const u = users.create({ username: 'sam', role: 'student', passwordHash: null });
     rooms.enroll(r.id, u.id, 'student');
     log.append(r.id, 'participant.joined', u.id, { userId: u.id, displayName: 'sam', role: 'student' });
     log.append(r.id, 'chat.message', u.id, { from: { userId: u.id, displayName: 'sam', role: 'student' }, text: 'hi' });
     log.append(r.id, 'participant.left', u.id, { userId: u.id, reason: 'left' });
-    const x = exportRoom(r.id, rooms, log, users);
+    const x = exportRoom(r.id, { db, rooms, log, users });
     assert.equal(x.chat[0]!.text, 'hi');
     assert.equal(x.participants[0]!.username, 'sam');
     assert.equal(x.attendance[0]!.intervals.length, 1);
