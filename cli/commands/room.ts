@@ -1,4 +1,4 @@
-// `classroomctl room ...`: rooms, enrollments, invite links, closing and exporting.
+// `classroomctl room ...`: rooms, enrollments, invite links, closing, attendance and exporting.
 import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -14,6 +14,7 @@ import { parseDuration, parsePositiveInt } from '../options.js';
 import { clean, fields, iso, table, when } from '../format.js';
 import { describeNotified, notifyServer } from '../serverClient.js';
 import { requireUser } from './user.js';
+import { registerRoomAttendance } from './roomAttendance.js';
 
 const DEFAULT_INVITE_TTL_MS = 7 * 86_400_000;
 const INVITE_ROLES = ['student', 'assistant'] as const;
@@ -163,11 +164,13 @@ export function registerRoom(program: Command): void {
       process.stdout.write(`Deleted room ${id} ("${clean(r.title)}").\n${note}\n`);
     }));
 
+  registerRoomAttendance(room);
+
   room.command('export <id>')
-    .description('export a room (participants, attendance, chat) as JSON')
+    .description('export a room (participants, chat, class sessions and attendance, polls, breakout groups) as JSON')
     .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
     .action((id: string, f: { output?: string }, cmd: Command) => withCtx(cmd, (ctx) => {
-      const text = JSON.stringify(exportRoom(id, ctx.rooms, ctx.log, ctx.users), null, 2) + '\n';
+      const text = JSON.stringify(exportRoom(id, ctx), null, 2) + '\n';
       if (f.output === undefined) { process.stdout.write(text); return; }
       writeAtomically(f.output, text);
       process.stdout.write(`Exported room ${id} to ${resolve(f.output)}.\n`);

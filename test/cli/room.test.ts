@@ -49,7 +49,7 @@ describe('room create, list, show', () => {
     const r = await ok(['room', 'create', '  Algebra   I ']);
     assert.match(r.stdout, /^[a-z2-9]{10}\n$/);
     roomId = r.stdout.trim();
-    assert.deepEqual({ ...room(), createdAt: 0 }, { id: roomId, title: 'Algebra I', capacity: 42, status: 'open', headSeq: 0, createdAt: 0, closedAt: null });
+    assert.deepEqual({ ...room(), createdAt: 0 }, { id: roomId, title: 'Algebra I', capacity: 42, status: 'open', parentId: null, headSeq: 0, createdAt: 0, closedAt: null });
   });
 
   test('--capacity and --json', async () => {
@@ -144,7 +144,7 @@ describe('room close, reopen, export, delete', () => {
       log.append(roomId, 'chat.message', tina.id, { from: { userId: tina.id, displayName: 'tina', role: 'teacher' }, text: 'hello class' });
     });
     const out = JSON.parse((await ok(['room', 'export', roomId])).stdout) as { format: string; room: { id: string }; participants: unknown[]; chat: Array<{ text: string }> };
-    assert.equal(out.format, 'classroom-room-export/1');
+    assert.equal(out.format, 'classroom-room-export/2');
     assert.equal(out.room.id, roomId);
     assert.equal(out.participants.length, 2);
     assert.deepEqual(out.chat.map((m) => m.text), ['hello class']);
