@@ -16,13 +16,18 @@ const esbuild = await import('esbuild');
 const pub = join(root, 'dist', 'public');
 mkdirSync(join(pub, 'assets'), { recursive: true });
 await esbuild.build({
-  entryPoints: [join(root, 'src/client/main.tsx')],
+  // app.js is what index.html loads; code behind a dynamic import() (the staff-only class
+  // tools) becomes chunk-<hash>.js files next to it, fetched when first needed.
+  entryPoints: { app: join(root, 'src/client/main.tsx') },
   bundle: true,
+  splitting: true,
   format: 'esm',
   target: ['chrome110', 'firefox110', 'safari16'],
   minify: true,
   sourcemap: true,
-  outfile: join(pub, 'assets', 'app.js'),
+  outdir: join(pub, 'assets'),
+  entryNames: '[name]',
+  chunkNames: 'chunk-[hash]',
   jsx: 'automatic',
   jsxImportSource: 'preact',
   logLevel: 'warning',

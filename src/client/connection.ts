@@ -344,6 +344,10 @@ export function describeFinalClose(code: number): string {
       return 'A teacher removed you from this room.';
     case CloseCode.ROOM_CLOSED:
       return 'This room was closed.';
+    case CloseCode.DENIED:
+      return 'A teacher declined your request to join.';
+    case CloseCode.CLASS_ENDED:
+      return 'The class has ended.';
     case CloseCode.SESSION_REVOKED:
       return 'Your session ended: sign in again.';
     case CloseCode.UNSUPPORTED_PROTOCOL:

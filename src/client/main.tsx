@@ -59,7 +59,9 @@ function App() {
     return <LoginScreen onSignedIn={(me) => setAuth({ kind: 'signedIn', me })} />;
   }
   if (route.name === 'rooms') return <RoomsScreen me={auth.me} onSignOut={signOut} />;
-  return <Classroom key={route.roomId} roomId={route.roomId} me={auth.me} onSignOut={signOut} />;
+  // One classroom screen for every room: breakout moves change the room (and the address)
+  // on the same connection, without a remount.
+  return <Classroom key="classroom" roomId={route.roomId} me={auth.me} onSignOut={signOut} />;
 }
 
 render(<App />, document.getElementById('app')!);

@@ -1,10 +1,12 @@
-// Being in one room: join on every (re)connection, resume with `since: lastSeq`, apply the
-// replay, then live events. Holds the RoomState (see roomState.ts) and tells subscribers when
-// it changes. Framework-free: components read snapshots through useRoomSession.
+// Being in one room at a time: join on every (re)connection, resume with `since: lastSeq`,
+// apply the replay, then live events. The room can change under it (breakout groups, a
+// teacher's visit, the recall): a move is a fresh join of the other room on the same
+// connection. Holds the RoomState (see roomState.ts) and tells subscribers when it changes.
+// Framework-free: components read snapshots through useRoomSession.
 import { CloseCode } from '../protocol/errors.js';
-import type { ChatMessage, ResultMap } from '../protocol/messages.js';
+import type { ChatMessage, ClientMessageOf, ClientMessageType, ResultMap } from '../protocol/messages.js';
 import { Connection, RequestError, describeFinalClose, type ConnectionOptions, type ConnectionStatus, type FinalClose, type PushMessage } from './connection.js';
-import { initialRoomState, roomReducer, type RoomAction, type RoomState } from './roomState.js';
+import { initialRoomState, movedRoomState, roomReducer, type RoomAction, type RoomState } from './roomState.js';
 
 /** What a person can do about an ended session. */
 export type EndAction = 'sign-in' | 'take-over' | 'reload' | 'rooms';
@@ -12,16 +14,23 @@ export type EndAction = 'sign-in' | 'take-over' | 'reload' | 'rooms';
 /** The session's lifecycle as the UI shows it. */
 export type SessionStatus =
   | { kind: 'connecting' }
+  /** In the waiting room until a teacher admits (or declines) this participant. */
+  | { kind: 'waiting' }
   /** Joined; missed events are still arriving. */
   | { kind: 'syncing' }
   | { kind: 'live' }
   /** Lost the connection (or never got one); retrying at retryAt. */
   | { kind: 'reconnecting'; attempt: number; retryAt: number | null }
-  | { kind: 'ended'; title: string; detail: string | null; action: EndAction };
+  /** `code`: the close code when the server ended it (removed, denied, class ended…). */
+  | { kind: 'ended'; title: string; detail: string | null; action: EndAction; code: number | null };
 
 export interface SessionSnapshot {
+  /** The room this session is in (or joining): changes with breakout moves and visits. */
+  roomId: string;
   status: SessionStatus;
   room: RoomState;
+  /** In a breakout group: when the breakout ends, if it has a timer and we know it. */
+  breakoutEndsAt: number | null;
 }
 
 const HISTORY_PAGE = 50;
@@ -35,16 +44,22 @@ export interface RoomSessionOptions {
   connection?: Partial<ConnectionOptions>;
 }
 
+/** Requests a component may send through the session (the session owns join, leave and hello). */
+export type ActionType = Exclude<ClientMessageType, 'hello' | 'ping' | 'room.join' | 'room.leave'>;
+
 export class RoomSession {
-  readonly roomId: string;
   readonly #conn: Connection;
   readonly #listeners = new Set<() => void>();
-  #snapshot: SessionSnapshot = { status: { kind: 'connecting' }, room: initialRoomState };
-  /** Whether a join ever succeeded: only then is lastSeq worth resuming from. */
+  #snapshot: SessionSnapshot;
+  /** Whether a join of the current room ever succeeded: only then is lastSeq worth resuming from. */
   #joinedOnce = false;
+  /** Bumped by every join and move: a reply to an older join is stale and ignored. */
+  #joinGen = 0;
+  /** The class room of the group we are in (from the move or the join), kept across reconnects. */
+  #parentRoomId: string | null = null;
 
   constructor(o: RoomSessionOptions) {
-    this.roomId = o.roomId;
+    this.#snapshot = { roomId: o.roomId, status: { kind: 'connecting' }, room: initialRoomState, breakoutEndsAt: null };
     this.#conn = new Connection({
       url: o.url,
       client: 'classroom-web/0.1',
@@ -54,6 +69,10 @@ export class RoomSession {
       checkBeforeRetry: o.checkSession,
       ...o.connection,
     });
+  }
+
+  get roomId(): string {
+    return this.#snapshot.roomId;
   }
 
   getSnapshot = (): SessionSnapshot => this.#snapshot;
@@ -95,6 +114,11 @@ export class RoomSession {
     await this.#conn.request('chat.delete', { messageId });
   }
 
+  /** A class-management request (class.*, poll.*, breakout.*); the result arrives as events too. */
+  request<T extends ActionType>(type: T, payload: Omit<ClientMessageOf<T>, 'id' | 'type'>): Promise<ResultMap[T]> {
+    return this.#conn.request(type, payload);
+  }
+
   /** Fetches the page of messages before the oldest one shown. */
   async loadEarlier(): Promise<void> {
     const oldest: ChatMessage | undefined = this.#snapshot.room.messages[0];
@@ -102,34 +126,93 @@ export class RoomSession {
     this.#dispatch({ type: 'history', messages: page.messages, hasMore: page.hasMore });
   }
 
+  /**
+   * Staff: go to another room on this connection (visit a breakout group, back to class).
+   * Leaving first is what the server asks; a failed leave (not in a room) does not matter.
+   */
+  async visit(roomId: string): Promise<void> {
+    if (roomId === this.roomId || this.#snapshot.status.kind === 'ended') return;
+    try {
+      await this.#conn.request('room.leave', {});
+    } catch (e) {
+      if (!(e instanceof RequestError) || e.code !== 'NOT_IN_ROOM') throw e;
+    }
+    this.#move(roomId);
+  }
+
+  /** Switches this session to `roomId` and joins it fresh (its seqs are not ours). */
+  #move(roomId: string): void {
+    const cls = this.#snapshot.room.class;
+    const group = cls.breakout?.groups.find((g) => g.roomId === roomId);
+    // Into a group from its class room: remember the way back and the timer.
+    if (group) this.#parentRoomId = this.roomId;
+    this.#joinedOnce = false;
+    this.#joinGen++;
+    this.#publish({
+      roomId,
+      status: { kind: 'connecting' },
+      room: movedRoomState(this.#snapshot.room),
+      breakoutEndsAt: group ? cls.breakout!.endsAt : null,
+    });
+    if (this.#conn.status.kind === 'open') void this.#join();
+    // Otherwise onReady joins the new room once the connection is back.
+  }
+
   async #join(): Promise<void> {
+    const gen = ++this.#joinGen;
+    const roomId = this.roomId;
     const since = this.#joinedOnce ? this.#snapshot.room.lastSeq : undefined;
     try {
-      const result = await this.#conn.request('room.join', since === undefined ? { roomId: this.roomId } : { roomId: this.roomId, since });
+      const result = await this.#conn.request('room.join', since === undefined ? { roomId } : { roomId, since });
+      if (gen !== this.#joinGen) return;
+      if (result.status === 'waiting') {
+        this.#dispatch({ type: 'waiting', result });
+        this.#setStatus({ kind: 'waiting' });
+        return;
+      }
       this.#joinedOnce = true;
+      this.#parentRoomId = result.parentRoomId ?? null;
       this.#dispatch({ type: 'joined', result });
+      // The group room may know its own timer; otherwise keep what the class room said.
+      const endsAt = result.parentRoomId ? result.class.breakout?.endsAt ?? this.#snapshot.breakoutEndsAt : null;
+      if (endsAt !== this.#snapshot.breakoutEndsAt) this.#publish({ ...this.#snapshot, breakoutEndsAt: endsAt });
       // The replay frames were queued right after the reply: until the last one, we are syncing.
       this.#setStatus(this.#snapshot.room.replayHead === null ? { kind: 'live' } : { kind: 'syncing' });
     } catch (e) {
+      if (gen !== this.#joinGen) return;
       const err = e instanceof RequestError ? e : new RequestError('INTERNAL', String(e));
       // Lost the socket mid-join: the connection retries and we join again from onReady.
       if (err.code === 'NOT_CONNECTED' || err.code === 'TIMEOUT') return;
+      // The server sent a room.move to our group just before this error: already moving.
+      if (err.code === 'IN_BREAKOUT') return;
+      // Back from a drop after the breakout ended: the group is gone, the class room is not.
+      const parent = this.#parentRoomId;
+      if (parent && parent !== roomId && (err.code === 'ROOM_CLOSED' || err.code === 'ROOM_NOT_FOUND' || err.code === 'FORBIDDEN')) {
+        this.#parentRoomId = null;
+        this.#move(parent);
+        return;
+      }
       this.#end({
         title: joinRefusal(err.code),
         detail: err.message,
         action: err.code === 'UNAUTHENTICATED' ? 'sign-in' : 'rooms',
+        code: null,
       });
     }
   }
 
   #onPush(m: PushMessage): void {
+    if (m.type === 'room.move') {
+      if (m.from === this.roomId && m.to !== this.roomId) this.#move(m.to);
+      return;
+    }
     if (m.roomId !== this.roomId) return;
     switch (m.type) {
       case 'room.event':
         this.#dispatch({ type: 'events', events: [m.event] });
         if (m.event.kind === 'room.closed') {
           // The server closes the socket with ROOM_CLOSED next; say so right away.
-          this.#end({ title: describeFinalClose(CloseCode.ROOM_CLOSED), detail: null, action: 'rooms' });
+          this.#end({ title: describeFinalClose(CloseCode.ROOM_CLOSED), detail: null, action: 'rooms', code: CloseCode.ROOM_CLOSED });
         }
         break;
       case 'room.replay':
@@ -141,6 +224,12 @@ export class RoomSession {
         break;
       case 'presence':
         this.#dispatch({ type: 'presence', userId: m.userId, state: m.state });
+        break;
+      case 'lobby':
+        this.#dispatch({ type: 'lobby', waiting: m.waiting });
+        break;
+      case 'lobby.admitted':
+        if (this.#snapshot.status.kind === 'waiting') void this.#join();
         break;
     }
   }
@@ -165,7 +254,7 @@ export class RoomSession {
     }
   }
 
-  #end(e: { title: string; detail: string | null; action: EndAction }): void {
+  #end(e: { title: string; detail: string | null; action: EndAction; code: number | null }): void {
     if (this.#snapshot.status.kind === 'ended') return;
     this.#conn.stop();
     this.#setStatus({ kind: 'ended', ...e });
@@ -186,18 +275,27 @@ export class RoomSession {
   }
 }
 
-function endOf(f: FinalClose): { title: string; detail: string | null; action: EndAction } {
-  const title = describeFinalClose(f.code);
-  const detail = f.reason && f.reason !== title ? f.reason : null;
+/** Ends where a teacher's decision is the news: the server's own sentences say it best. */
+const TEACHER_DECISIONS: ReadonlySet<number> = new Set([CloseCode.REMOVED, CloseCode.DENIED, CloseCode.CLASS_ENDED]);
+
+function endOf(f: FinalClose): { title: string; detail: string | null; action: EndAction; code: number } {
+  let title = describeFinalClose(f.code);
+  let detail: string | null = f.reason && f.reason !== title ? f.reason : null;
+  if (detail && TEACHER_DECISIONS.has(f.code)) {
+    // "A teacher removed you from the class. You cannot rejoin this session." → heading + detail.
+    const m = /^(.+?[.!?])\s+(.+)$/s.exec(detail);
+    title = m ? m[1]! : detail;
+    detail = m ? m[2]! : null;
+  }
   switch (f.code) {
     case CloseCode.SESSION_REVOKED:
-      return { title, detail, action: 'sign-in' };
+      return { title, detail, action: 'sign-in', code: f.code };
     case CloseCode.REPLACED:
-      return { title, detail, action: 'take-over' };
+      return { title, detail, action: 'take-over', code: f.code };
     case CloseCode.UNSUPPORTED_PROTOCOL:
-      return { title, detail, action: 'reload' };
+      return { title, detail, action: 'reload', code: f.code };
     default:
-      return { title, detail, action: 'rooms' };
+      return { title, detail, action: 'rooms', code: f.code };
   }
 }
 
@@ -211,6 +309,10 @@ function joinRefusal(code: string): string {
       return 'This room is full.';
     case 'FORBIDDEN':
       return 'You cannot enter this room.';
+    case 'ROOM_LOCKED':
+      return 'This room is locked.';
+    case 'BARRED':
+      return 'You were removed from this class.';
     default:
       return 'Could not enter the room.';
   }

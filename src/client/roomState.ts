@@ -1,18 +1,33 @@
 // The state of one room as this client sees it, and the pure reducer that applies what the
 // server sends. No DOM, no sockets: every rule about ordering, dedupe and resume lives here
-// and is unit-tested (test/unit/roomState.test.ts).
-import type { ChatMessage, JoinResult, ParticipantInfo, RoomEvent, RoomInfo } from '../protocol/messages.js';
+// and is unit-tested (test/unit/roomState.test.ts, test/unit/classView.test.ts).
+import { applyClassEvent, initialClassState, type ClassEvent, type ClassState, type Requestable } from '../protocol/classState.js';
+import type { ChatMessage, JoinResult, LobbyEntry, ParticipantInfo, RoomEvent, RoomInfo, WaitingResult } from '../protocol/messages.js';
 
 export interface RoomState {
   room: RoomInfo | null;
   self: JoinResult['self'] | null;
   participants: ParticipantInfo[];
   /**
-   * The seq the participant snapshot was taken at (JoinResult.head). Replayed participant
-   * events at or below it are already reflected in the snapshot and must not be applied again
-   * (a replayed "left" would otherwise remove someone who came back later).
+   * The seq the join snapshots (participants, class) were taken at (JoinResult.head).
+   * Replayed participant and class events at or below it are already reflected in them and
+   * must not be applied again (a replayed "left" would remove someone who came back later; a
+   * replayed raised hand would jump to the end of the queue).
    */
-  participantsAsOf: number;
+  snapshotSeq: number;
+  /** Class management state as this participant may see it. */
+  class: ClassState;
+  /** Staff: who is waiting to be admitted (replaced by every `lobby` frame). */
+  lobby: LobbyEntry[];
+  /** Set in a breakout group room: the class room it belongs to. */
+  parentRoomId: string | null;
+  /**
+   * Display names by user id, from everything seen (participants, the lobby, chat). Kept
+   * across room moves so breakout groups can name people who are not in this room.
+   */
+  names: Readonly<Record<number, string>>;
+  /** A teacher just declined my request for this (cleared when I ask again or get it). */
+  declined: Requestable | null;
   /** Chat messages, oldest first (ascending seq). */
   messages: ChatMessage[];
   /** Whether older messages exist before messages[0] ("Load earlier messages"). */
@@ -26,6 +41,9 @@ export interface RoomState {
 
 export type RoomAction =
   | { type: 'joined'; result: JoinResult }
+  /** In the waiting room: only who and where are known. */
+  | { type: 'waiting'; result: WaitingResult }
+  | { type: 'lobby'; waiting: LobbyEntry[] }
   | { type: 'events'; events: readonly RoomEvent[] }
   | { type: 'replayDone' }
   | { type: 'presence'; userId: number; state: ParticipantInfo['state'] }
@@ -35,7 +53,12 @@ export const initialRoomState: RoomState = {
   room: null,
   self: null,
   participants: [],
-  participantsAsOf: 0,
+  snapshotSeq: 0,
+  class: initialClassState(),
+  lobby: [],
+  parentRoomId: null,
+  names: {},
+  declined: null,
   messages: [],
   hasMore: false,
   lastSeq: 0,
@@ -47,6 +70,10 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
   switch (action.type) {
     case 'joined':
       return applyJoin(state, action.result);
+    case 'waiting':
+      return { ...state, room: action.result.room, self: action.result.self, names: withNames(state.names, [action.result.self]) };
+    case 'lobby':
+      return { ...state, lobby: action.waiting, names: withNames(state.names, action.waiting) };
     case 'events':
       return action.events.reduce(applyEvent, state);
     case 'replayDone':
@@ -57,8 +84,21 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
         participants: state.participants.map((p) => (p.userId === action.userId ? { ...p, state: action.state } : p)),
       };
     case 'history':
-      return { ...state, messages: mergeMessages(action.messages, state.messages), hasMore: action.hasMore };
+      return {
+        ...state,
+        messages: mergeMessages(action.messages, state.messages),
+        hasMore: action.hasMore,
+        names: withNames(state.names, action.messages.map((m) => m.from)),
+      };
   }
+}
+
+/**
+ * A fresh state for another room (a breakout move, a visit). Keeps the names seen so far, and
+ * who we are until the join says otherwise, so the screen keeps its layout while joining.
+ */
+export function movedRoomState(state: RoomState): RoomState {
+  return { ...initialRoomState, self: state.self, names: state.names };
 }
 
 function applyJoin(state: RoomState, r: JoinResult): RoomState {
@@ -67,7 +107,11 @@ function applyJoin(state: RoomState, r: JoinResult): RoomState {
     room: r.room,
     self: r.self,
     participants: r.participants,
-    participantsAsOf: r.head,
+    snapshotSeq: r.head,
+    class: r.class,
+    lobby: r.lobby ?? [],
+    parentRoomId: r.parentRoomId ?? null,
+    names: withNames(state.names, [r.self, ...r.participants, ...(r.lobby ?? []), ...(r.recent?.messages.map((m) => m.from) ?? [])]),
     closed: r.room.status === 'closed',
   };
   if (r.resume === 'fresh') {
@@ -89,9 +133,13 @@ function applyEvent(state: RoomState, e: RoomEvent): RoomState {
   // The log is ordered and gap-free per viewer: anything at or below lastSeq was applied.
   if (e.seq <= state.lastSeq) return state;
   const next = { ...state, lastSeq: e.seq };
+  if (isClassEvent(e)) {
+    if (e.seq <= state.snapshotSeq) return next;
+    return { ...next, class: applyClassEvent(next.class, e), declined: declinedAfter(next, e) };
+  }
   switch (e.kind) {
     case 'chat.message':
-      return { ...next, messages: mergeMessages(next.messages, [e.data]) };
+      return { ...next, messages: mergeMessages(next.messages, [e.data]), names: withNames(next.names, [e.data.from]) };
     case 'chat.deleted':
       return {
         ...next,
@@ -99,16 +147,49 @@ function applyEvent(state: RoomState, e: RoomEvent): RoomState {
           m.messageId === e.data.messageId ? { ...m, text: '', deleted: { by: e.data.by, at: e.at } } : m),
       };
     case 'participant.joined': {
-      if (e.seq <= state.participantsAsOf) return next;
+      const names = withNames(next.names, [e.data]);
+      if (e.seq <= state.snapshotSeq) return { ...next, names };
       const others = next.participants.filter((p) => p.userId !== e.data.userId);
-      return { ...next, participants: [...others, { ...e.data, state: 'joined' }] };
+      return { ...next, names, participants: [...others, { ...e.data, state: 'joined' }] };
     }
     case 'participant.left':
-      if (e.seq <= state.participantsAsOf) return next;
+      if (e.seq <= state.snapshotSeq) return next;
       return { ...next, participants: next.participants.filter((p) => p.userId !== e.data.userId) };
     case 'room.closed':
       return { ...next, closed: true };
   }
+}
+
+type NonClassEvent = Exclude<RoomEvent, { kind: ClassEvent['kind'] }>;
+
+/** Tracks the teacher's "no" to one of my requests, for the note next to the buttons. */
+function declinedAfter(s: RoomState, e: ClassEvent): Requestable | null {
+  const me = s.self?.userId;
+  switch (e.kind) {
+    case 'class.answered':
+      return e.data.userId === me && !e.data.approve ? e.data.capability : s.declined;
+    case 'class.requested':
+      return e.data.userId === me && e.data.capability === s.declined ? null : s.declined;
+    case 'class.granted':
+      return (e.data.userId === me || e.data.userId === null) && e.data.allow && e.data.capability === s.declined ? null : s.declined;
+    default:
+      return s.declined;
+  }
+}
+
+/** Class, poll and breakout events: everything the class reducer handles. */
+function isClassEvent(e: RoomEvent): e is Exclude<RoomEvent, NonClassEvent> {
+  return e.kind.startsWith('class.') || e.kind.startsWith('poll.') || e.kind.startsWith('breakout.');
+}
+
+function withNames(names: Readonly<Record<number, string>>, people: ReadonlyArray<{ userId: number; displayName: string }>): Readonly<Record<number, string>> {
+  let out: Record<number, string> | null = null;
+  for (const p of people) {
+    if (names[p.userId] === p.displayName) continue;
+    out ??= { ...names };
+    out[p.userId] = p.displayName;
+  }
+  return out ?? names;
 }
 
 /** Union of two message lists by messageId (the later copy wins), in seq order. */

@@ -1,7 +1,11 @@
-// Binds a RoomSession to a component: created per room, started on mount, closed on unmount.
-import { useEffect, useMemo, useReducer } from 'preact/hooks';
+// Binds a RoomSession to a component: created once per classroom screen, started on mount,
+// closed on unmount. The address bar follows the session's room (a breakout move or a visit
+// replaces it, so a reload opens the room you are in), and an address change the session did
+// not cause takes the session there.
+import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
 import { CloseCode } from '../protocol/errors.js';
 import { api } from './api.js';
+import { navigate } from './router.js';
 import { RoomSession, type SessionSnapshot } from './roomSession.js';
 
 export function wsUrl(): string {
@@ -18,11 +22,10 @@ async function checkSession() {
 }
 
 export function useRoomSession(roomId: string): [RoomSession, SessionSnapshot] {
-  const session = useMemo(() => new RoomSession({ roomId, url: wsUrl(), checkSession }), [roomId]);
+  const [session] = useState(() => new RoomSession({ roomId, url: wsUrl(), checkSession }));
   const [, bump] = useReducer((n: number, _: null) => n + 1, 0);
-  const rerender = () => bump(null);
   useEffect(() => {
-    const unsubscribe = session.subscribe(rerender);
+    const unsubscribe = session.subscribe(() => bump(null));
     session.start();
     // Back online: skip the rest of the backoff.
     const online = () => session.retryNow();
@@ -33,5 +36,21 @@ export function useRoomSession(roomId: string): [RoomSession, SessionSnapshot] {
       session.close();
     };
   }, [session]);
-  return [session, session.getSnapshot()];
+
+  const snapshot = session.getSnapshot();
+  /** The room last written to (or read from) the address bar. */
+  const routed = useRef(roomId);
+  useEffect(() => {
+    if (snapshot.roomId === routed.current) return;
+    routed.current = snapshot.roomId;
+    navigate(`/room/${snapshot.roomId}`, { replace: true });
+  }, [snapshot.roomId]);
+  useEffect(() => {
+    if (roomId === routed.current) return;
+    routed.current = roomId;
+    session.visit(roomId).catch(() => {
+      /* not connected: the address bar and the room disagree until the next move */
+    });
+  }, [roomId, session]);
+  return [session, snapshot];
 }

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { dmRecipients, initialRoomState, roomReducer, type RoomAction, type RoomState } from '../../src/client/roomState.js';
 import type { ChatMessage, JoinResult, ParticipantInfo, ParticipantRole, RoomEvent } from '../../src/protocol/messages.js';
+import { initialClassState } from '../../src/protocol/classState.js';
 
 interface Who { userId: number; displayName: string; role: ParticipantRole }
 const tina: Who = { userId: 1, displayName: 'Tina', role: 'teacher' };
@@ -18,9 +19,11 @@ const leftEv = (seq: number, userId: number): RoomEvent => ({ seq, at: seq, kind
 
 function join(o: Partial<JoinResult> & Pick<JoinResult, 'head' | 'resume'>): JoinResult {
   return {
+    status: 'joined',
     room: { id: 'room1', title: 'Biology', capacity: 30, status: 'open' },
     self: sam,
     participants: [here(tina), here(sam)],
+    class: initialClassState(),
     ...o,
   };
 }

@@ -1,126 +1,219 @@
-// The classroom screen: header with the connection state, the reconnect / ended banners,
-// the chat and the participant list.
+// The classroom screen: header with the connection state, the reconnect / ended / breakout
+// banners, the chat, the class tools (staff) and the participant list; or a whole-body screen
+// for the waiting room and for the end (removed, declined, class ended).
 import { useRef, useState } from 'preact/hooks';
+import type { ParticipantInfo } from '../../protocol/messages.js';
 import type { Me } from '../api.js';
+import { canControl, myCaps } from '../classView.js';
 import { dmRecipients } from '../roomState.js';
-import type { EndAction, SessionStatus } from '../roomSession.js';
+import type { EndAction, RoomSession, SessionSnapshot, SessionStatus } from '../roomSession.js';
 import { useRoomSession } from '../useRoomSession.js';
 import { cls } from '../format.js';
 import { Brand, Link, RoleBadge, UserMenu, useScreen } from './common.js';
 import { Composer } from './Composer.js';
 import { MessageList } from './MessageList.js';
 import { ParticipantList } from './ParticipantList.js';
+import { ParticipantChips } from './class/Chips.js';
+import { BreakoutBanner, FINAL_SCREEN_CODES, FinalScreen, WaitingScreen } from './class/ClassScreens.js';
+import { ClassContext } from './class/context.js';
+import { HandsQueue } from './class/Hands.js';
+import { StudentBar } from './class/StudentBar.js';
+import { StudentPollCard } from './class/StudentPoll.js';
+import { useStaffUi, type StaffUi } from './class/useStaffUi.js';
 
 export function Classroom({ roomId, me, onSignOut }: { roomId: string; me: Me; onSignOut: () => void }) {
   const [session, snap] = useRoomSession(roomId);
   const { status, room } = snap;
-  const [peopleOpen, setPeopleOpen] = useState(false);
+  const [panel, setPanel] = useState<Panel>(null);
   const peopleToggle = useRef<HTMLButtonElement>(null);
+  const toolsToggle = useRef<HTMLButtonElement>(null);
   const title = room.room?.title ?? 'Classroom';
   const heading = useScreen(title);
   const connected = status.kind === 'live' || status.kind === 'syncing';
   const ended = status.kind === 'ended' ? status : null;
-  const present = room.participants.length;
+  const finalCode = ended?.code != null && FINAL_SCREEN_CODES.has(ended.code) ? ended.code : null;
+  const staff = canControl(room);
+  const toggle = (p: Exclude<Panel, null>) => setPanel((o) => (o === p ? null : p));
+  // On narrow screens a panel covers the chat: Escape closes it and returns to its button.
+  const closePanel = () => {
+    (panel === 'tools' ? toolsToggle : peopleToggle).current?.focus();
+    setPanel(null);
+  };
 
   return (
-    <div class="page classroom">
-      <header class="topbar">
-        <div class="topbar-room">
-          {me.roomId === null && <Brand />}
-          <div class="room-heading">
-            <h1 tabIndex={-1} ref={heading} data-testid="room-title">{title}</h1>
-            {room.self && <RoleBadge role={room.self.role} small />}
+    <ClassContext.Provider value={{ session, room, connected }}>
+      <div class="page classroom">
+        <header class="topbar">
+          <div class="topbar-room">
+            {me.roomId === null && <Brand />}
+            <div class="room-heading">
+              <h1 tabIndex={-1} ref={heading} data-testid="room-title">{title}</h1>
+              {room.self && <RoleBadge role={room.self.role} small />}
+              {room.class.session && !ended && status.kind !== 'waiting' && (
+                <span class="chip chip-live" data-testid="in-class">
+                  <span class="live-dot" aria-hidden="true" /> In class
+                </span>
+              )}
+            </div>
           </div>
-        </div>
-        <div class="topbar-actions">
-          <StatusBadge status={status} />
-          <button
-            type="button"
-            class="btn btn-quiet people-toggle"
-            ref={peopleToggle}
-            aria-expanded={peopleOpen}
-            aria-controls="people-panel"
-            onClick={() => setPeopleOpen((o) => !o)}
-          >
-            People <span class="count">{present}</span>
-          </button>
-          <div class="topbar-account">
-            <UserMenu me={me} onSignOut={onSignOut} />
+          <div class="topbar-actions">
+            <StatusBadge status={status} />
+            {staff && !finalCode && (
+              <button
+                type="button"
+                class="btn btn-quiet tools-toggle"
+                ref={toolsToggle}
+                aria-expanded={panel === 'tools'}
+                aria-controls="tools-panel"
+                onClick={() => toggle('tools')}
+              >
+                Class tools
+              </button>
+            )}
+            <button
+              type="button"
+              class="btn btn-quiet people-toggle"
+              ref={peopleToggle}
+              aria-expanded={panel === 'people'}
+              aria-controls="people-panel"
+              onClick={() => toggle('people')}
+            >
+              People <span class="count">{room.participants.length}</span>
+            </button>
+            <div class="topbar-account">
+              <UserMenu me={me} onSignOut={onSignOut} />
+            </div>
           </div>
-        </div>
-      </header>
+        </header>
 
-      {status.kind === 'reconnecting' && (
-        <div class="banner banner-warn" role="status" data-testid="reconnecting-banner">
-          <span class="spinner" aria-hidden="true" />
-          <span class="banner-text">
-            <strong>Reconnecting…</strong> You will see everything you missed once the connection is back.
-          </span>
-          <button type="button" class="btn btn-quiet btn-small" onClick={() => session.retryNow()}>
-            Retry now
-          </button>
-        </div>
-      )}
-      {ended && (
-        <div class="banner banner-error" role="alert" data-testid="ended-banner">
-          <span class="banner-text">
-            <strong>{ended.title}</strong>
-            {ended.detail && <span class="banner-detail"> {ended.detail}</span>}
-          </span>
-          <EndedAction action={ended.action} onTakeOver={() => session.takeOver()} guest={me.roomId !== null} />
-        </div>
-      )}
-
-      <div class="classroom-body">
-        <section class="chat" aria-labelledby="chat-title">
-          <h2 id="chat-title" class="visually-hidden">Chat</h2>
-          {status.kind === 'connecting' && room.room === null ? (
-            <p class="muted chat-loading" role="status">Connecting to the room…</p>
-          ) : (
-            <MessageList
-              messages={room.messages}
-              hasMore={room.hasMore}
-              self={room.self}
-              onLoadEarlier={connected ? () => session.loadEarlier() : null}
-              onDelete={connected ? (id) => session.deleteMessage(id) : null}
-            />
-          )}
-          <Composer
-            roomId={roomId}
-            connected={connected}
-            disabledReason={ended ? 'You can no longer send messages in this room.' : null}
-            recipients={dmRecipients(room)}
-            onSend={(text, to) => session.send(text, to)}
-          />
-        </section>
-        <aside
-          id="people-panel"
-          class={cls('people', peopleOpen && 'people-open')}
-          aria-labelledby="people-title"
-          onKeyDown={(e) => {
-            // On phones the panel covers the chat: Escape closes it and returns to its button.
-            if (e.key === 'Escape' && peopleOpen) {
-              setPeopleOpen(false);
-              peopleToggle.current?.focus();
-            }
-          }}
-        >
-          <h2 id="people-title" class="people-title">
-            In this room <span class="count">{present}</span>
-          </h2>
-          <ParticipantList participants={room.participants} selfId={room.self?.userId ?? null} />
-          {/* On phones the header has no room for the account menu: it lives in this panel. */}
-          <div class="people-account">
-            <UserMenu me={me} onSignOut={onSignOut} />
+        {status.kind === 'reconnecting' && (
+          <div class="banner banner-warn" role="status" data-testid="reconnecting-banner">
+            <span class="spinner" aria-hidden="true" />
+            <span class="banner-text">
+              <strong>Reconnecting…</strong> You will see everything you missed once the connection is back.
+            </span>
+            <button type="button" class="btn btn-quiet btn-small" onClick={() => session.retryNow()}>
+              Retry now
+            </button>
           </div>
-        </aside>
+        )}
+        {ended && !finalCode && (
+          <div class="banner banner-error" role="alert" data-testid="ended-banner">
+            <span class="banner-text">
+              <strong>{ended.title}</strong>
+              {ended.detail && <span class="banner-detail"> {ended.detail}</span>}
+            </span>
+            <EndedAction action={ended.action} onTakeOver={() => session.takeOver()} guest={me.roomId !== null} />
+          </div>
+        )}
+        {!ended && <BreakoutBanner endsAt={snap.breakoutEndsAt} staff={staff} />}
+
+        {status.kind === 'waiting' ? (
+          <WaitingScreen title={title} />
+        ) : finalCode !== null && ended ? (
+          <FinalScreen code={finalCode} title={ended.title} detail={ended.detail} guest={me.roomId !== null} />
+        ) : (
+          <Body session={session} snap={snap} staff={staff} panel={panel} onEscape={closePanel} me={me} onSignOut={onSignOut} />
+        )}
       </div>
+    </ClassContext.Provider>
+  );
+}
+
+/** Which side panel covers the chat on a narrow screen. */
+type Panel = 'people' | 'tools' | null;
+
+interface BodyProps {
+  session: RoomSession;
+  snap: SessionSnapshot;
+  staff: boolean;
+  panel: Panel;
+  onEscape: () => void;
+  me: Me;
+  onSignOut: () => void;
+}
+
+function Body({ session, snap, staff, panel, onEscape, me, onSignOut }: BodyProps) {
+  const { status, room } = snap;
+  const connected = status.kind === 'live' || status.kind === 'syncing';
+  const ended = status.kind === 'ended';
+  const ui = useStaffUi(staff);
+  const staffUi: StaffUi | null = ui === 'failed' ? null : ui;
+  const caps = myCaps(room);
+  const selfId = room.self?.userId ?? null;
+  const chatOff = caps && !caps.chat ? 'The teacher has turned off chat for you.' : null;
+  const menu = staffUi ? (p: ParticipantInfo) => (p.role === 'student' && p.userId !== selfId ? <staffUi.ParticipantMenu p={p} /> : null) : undefined;
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && panel !== null) onEscape();
+  };
+
+  return (
+    <div class={cls('classroom-body', staff && 'classroom-body-staff')}>
+      <section class="chat" aria-labelledby="chat-title">
+        <h2 id="chat-title" class="visually-hidden">Chat</h2>
+        {!staff && room.self && <StudentPollCard />}
+        {status.kind === 'connecting' && room.room === null ? (
+          <p class="muted chat-loading" role="status">Connecting to the room…</p>
+        ) : (
+          <MessageList
+            key={snap.roomId}
+            messages={room.messages}
+            hasMore={room.hasMore}
+            self={room.self}
+            onLoadEarlier={connected ? () => session.loadEarlier() : null}
+            onDelete={connected ? (id) => session.deleteMessage(id) : null}
+          />
+        )}
+        {!staff && room.self && !ended && <StudentBar />}
+        <Composer
+          key={snap.roomId}
+          roomId={snap.roomId}
+          connected={connected}
+          disabledReason={ended ? 'You can no longer send messages in this room.' : chatOff}
+          recipients={dmRecipients(room)}
+          onSend={(text, to) => session.send(text, to)}
+        />
+      </section>
+      {staff && (
+        <aside id="tools-panel" class={cls('tools', panel === 'tools' && 'tools-open')} aria-label="Class tools" onKeyDown={onKeyDown} data-testid="class-tools">
+          {ui === 'failed' ? (
+            <p class="error-text tool-load-error" role="alert">
+              The class tools could not load.{' '}
+              <button type="button" class="btn-link" onClick={() => location.reload()}>
+                Reload the page
+              </button>
+            </p>
+          ) : staffUi ? (
+            <staffUi.StaffTools />
+          ) : (
+            <p class="muted small tool-empty" role="status">Loading the class tools…</p>
+          )}
+        </aside>
+      )}
+      <aside id="people-panel" class={cls('people', panel === 'people' && 'people-open')} aria-labelledby="people-title" onKeyDown={onKeyDown}>
+        {staffUi && (
+          <>
+            <staffUi.LobbyQueue />
+            <staffUi.RequestsQueue />
+          </>
+        )}
+        <HandsQueue staff={staff} />
+        <h2 id="people-title" class="people-title">
+          In this room <span class="count">{room.participants.length}</span>
+        </h2>
+        <ParticipantList participants={room.participants} selfId={selfId} chips={(p) => <ParticipantChips p={p} />} menu={menu} />
+        {/* On phones the header has no room for the account menu: it lives in this panel. */}
+        <div class="people-account">
+          <UserMenu me={me} onSignOut={onSignOut} />
+        </div>
+      </aside>
     </div>
   );
 }
 
 const STATUS_TEXT: Record<SessionStatus['kind'], string> = {
   connecting: 'Connecting…',
+  waiting: 'Waiting room',
   syncing: 'Catching up…',
   live: 'Connected',
   reconnecting: 'Reconnecting…',

@@ -98,6 +98,11 @@ export function Composer({ roomId, connected, disabledReason, recipients, onSend
           {error}
         </p>
       )}
+      {disabledReason && connected && (
+        <p class="composer-note" role="status" data-testid="composer-disabled">
+          {disabledReason}
+        </p>
+      )}
       {!connected && !disabledReason && (
         <p class="composer-offline" role="status" data-testid="offline-hint">
           Not connected — your message is kept here; send it once you are reconnected.

@@ -1,4 +1,6 @@
-// Who is in the room, grouped by role, with a "reconnecting" indicator.
+// Who is in the room, grouped by role, with a "reconnecting" indicator. The classroom adds
+// class state (chips) and, for staff, a menu of actions per participant.
+import type { ComponentChildren } from 'preact';
 import type { ParticipantInfo, ParticipantRole } from '../../protocol/messages.js';
 import { ROLE_LABEL, cls, initials } from '../format.js';
 
@@ -9,7 +11,14 @@ const GROUPS: ReadonlyArray<{ role: ParticipantRole; title: string }> = [
   { role: 'student', title: 'Students' },
 ];
 
-export function ParticipantList({ participants, selfId }: { participants: ParticipantInfo[]; selfId: number | null }) {
+interface Extras {
+  /** Chips after the role badge (hand raised, chat muted…). */
+  chips?: (p: ParticipantInfo) => ComponentChildren;
+  /** An actions menu at the end of the row, or null for none. */
+  menu?: (p: ParticipantInfo) => ComponentChildren;
+}
+
+export function ParticipantList({ participants, selfId, chips, menu }: { participants: ParticipantInfo[]; selfId: number | null } & Extras) {
   return (
     <div class="people-groups" data-testid="participants">
       {GROUPS.map(({ role, title }) => {
@@ -25,7 +34,7 @@ export function ParticipantList({ participants, selfId }: { participants: Partic
             </h3>
             <ul>
               {members.map((p) => (
-                <Participant key={p.userId} p={p} self={p.userId === selfId} />
+                <Participant key={p.userId} p={p} self={p.userId === selfId} chips={chips} menu={menu} />
               ))}
             </ul>
           </section>
@@ -35,7 +44,7 @@ export function ParticipantList({ participants, selfId }: { participants: Partic
   );
 }
 
-function Participant({ p, self }: { p: ParticipantInfo; self: boolean }) {
+function Participant({ p, self, chips, menu }: { p: ParticipantInfo; self: boolean } & Extras) {
   const reconnecting = p.state === 'reconnecting';
   return (
     <li class={cls('person', reconnecting && 'person-away')} data-testid={`participant-${p.userId}`} data-state={p.state}>
@@ -52,8 +61,10 @@ function Participant({ p, self }: { p: ParticipantInfo; self: boolean }) {
               Reconnecting…
             </span>
           )}
+          {chips?.(p)}
         </span>
       </span>
+      {menu?.(p)}
     </li>
   );
 }
