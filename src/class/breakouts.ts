@@ -80,7 +80,8 @@ export const breakoutHandlers = {
         for (const s of staff) rooms.enroll(room.id, s.userId, s.role);
         if (member.role !== 'admin' && !staff.some((s) => s.userId === member.userId)) rooms.enroll(room.id, member.userId, 'assistant');
         for (const id of userIds) rooms.enroll(room.id, id, 'student');
-        return { index, name, roomId: room.id, userIds };
+        const members = userIds.map((userId) => ({ userId, displayName: main.member(userId)?.displayName ?? `#${userId}` }));
+        return { index, name, roomId: room.id, userIds, members };
       });
       return made;
     });

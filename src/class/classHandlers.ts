@@ -101,7 +101,8 @@ export const classHandlers = {
     }
     const cur = room.classState.settings;
     const next = { locked: locked ?? cur.locked, waitingRoom: waitingRoom ?? cur.waitingRoom, handsVisible: handsVisible ?? cur.handsVisible };
-    const a = room.appendClass('class.settings', member.userId, next);
+    const reveal = next.handsVisible && !cur.handsVisible ? { hands: room.classState.hands } : {};
+    const a = room.appendClass('class.settings', member.userId, { ...next, ...reveal });
     // Turning the waiting room off lets in whoever was waiting.
     if (!next.waitingRoom) admit(room, room.lobby.ids());
     return { seq: a.event.seq };

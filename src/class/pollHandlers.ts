@@ -42,6 +42,10 @@ export const pollHandlers = {
     const a = room.appendClass('poll.created', member.userId, poll, null, {
       patch: (s) => withPoll(s, id, (p) => ({ ...p, ...(correct ? { correct } : {}), counts: poll.options.map(() => 0), voters: 0, byUser: {} })),
     });
+    if (correct) {
+      const k = room.appendClass('poll.key', member.userId, { pollId: id, correct }, staffAnd());
+      return { pollId: id, seq: k.event.seq };
+    }
     return { pollId: id, seq: a.event.seq };
   },
 

@@ -111,7 +111,9 @@ function applyJoin(state: RoomState, r: JoinResult): RoomState {
     class: r.class,
     lobby: r.lobby ?? [],
     parentRoomId: r.parentRoomId ?? null,
-    names: withNames(state.names, [r.self, ...r.participants, ...(r.lobby ?? []), ...(r.recent?.messages.map((m) => m.from) ?? [])]),
+    names: withNames(state.names, [
+      r.self, ...r.participants, ...(r.lobby ?? []), ...(r.recent?.messages.map((m) => m.from) ?? []), ...groupMembers(r.class),
+    ]),
     closed: r.room.status === 'closed',
   };
   if (r.resume === 'fresh') {
@@ -135,7 +137,8 @@ function applyEvent(state: RoomState, e: RoomEvent): RoomState {
   const next = { ...state, lastSeq: e.seq };
   if (isClassEvent(e)) {
     if (e.seq <= state.snapshotSeq) return next;
-    return { ...next, class: applyClassEvent(next.class, e), declined: declinedAfter(next, e) };
+    const cls = applyClassEvent(next.class, e);
+    return { ...next, class: cls, declined: declinedAfter(next, e), names: e.kind === 'breakout.started' ? withNames(next.names, groupMembers(cls)) : next.names };
   }
   switch (e.kind) {
     case 'chat.message':
@@ -180,6 +183,11 @@ function declinedAfter(s: RoomState, e: ClassEvent): Requestable | null {
 /** Class, poll and breakout events: everything the class reducer handles. */
 function isClassEvent(e: RoomEvent): e is Exclude<RoomEvent, NonClassEvent> {
   return e.kind.startsWith('class.') || e.kind.startsWith('poll.') || e.kind.startsWith('breakout.');
+}
+
+/** Names of breakout group members, as the server recorded them at the split. */
+function groupMembers(c: ClassState): Array<{ userId: number; displayName: string }> {
+  return c.breakout?.groups.flatMap((g) => g.members ?? []) ?? [];
 }
 
 function withNames(names: Readonly<Record<number, string>>, people: ReadonlyArray<{ userId: number; displayName: string }>): Readonly<Record<number, string>> {

@@ -41,6 +41,8 @@ export interface BreakoutGroup {
   name: string;
   roomId: string;
   userIds: number[];
+  /** Names as of the split, so a group list reads well while its members are away. */
+  members?: Array<{ userId: number; displayName: string }>;
 }
 
 export interface ClassState {
@@ -83,11 +85,14 @@ export interface ClassEventData {
   'class.answered': { userId: number; capability: Requestable; approve: boolean };
   'class.hand': { userId: number; raised: boolean; at: number };
   'class.handsLowered': { by: number };
-  'class.settings': ClassState['settings'];
+  /** Turning handsVisible on also carries the current queue, which students had not seen. */
+  'class.settings': ClassState['settings'] & { hands?: ClassState['hands'] };
   'class.removed': { userId: number; bar: boolean };
   'class.started': { session: number; at: number };
   'class.ended': { session: number; at: number };
   'poll.created': Omit<Poll, 'correct' | 'counts' | 'voters' | 'byUser' | 'mine'>;
+  /** Staff only: a quiz's answer key, right after poll.created. */
+  'poll.key': { pollId: number; correct: number[] };
   /** Staff only: the full tally after each vote. */
   'poll.tally': { pollId: number; counts: number[]; voters: number; byUser?: Record<string, number[]> };
   /** The voter only: their own choices. */
@@ -132,8 +137,10 @@ export function applyClassEvent(s: ClassState, e: ClassEvent): ClassState {
     }
     case 'class.handsLowered':
       return { ...s, hands: [] };
-    case 'class.settings':
-      return { ...s, settings: { ...e.data } };
+    case 'class.settings': {
+      const { hands, ...settings } = e.data;
+      return { ...s, settings, ...(hands ? { hands } : {}) };
+    }
     case 'class.removed':
       return {
         ...s,
@@ -148,6 +155,8 @@ export function applyClassEvent(s: ClassState, e: ClassEvent): ClassState {
       return { ...s, session: null, hands: [], requests: [], barred: [], breakout: null };
     case 'poll.created':
       return { ...s, polls: [...s.polls.filter((p) => p.id !== e.data.id), { ...e.data }], nextPollId: Math.max(s.nextPollId, e.data.id + 1) };
+    case 'poll.key':
+      return mapPoll(s, e.data.pollId, (p) => ({ ...p, correct: e.data.correct }));
     case 'poll.tally':
       return mapPoll(s, e.data.pollId, (p) => ({ ...p, counts: e.data.counts, voters: e.data.voters, ...(e.data.byUser ? { byUser: e.data.byUser } : {}) }));
     case 'poll.voted':

@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 export { PROTOCOL_VERSION, Limits } from './constants.js';
 import { Limits } from './constants.js';
-import { CAPABILITIES, REQUESTABLE, type ClassEventData, type ClassState } from './classState.js';
+import { CAPABILITIES, REQUESTABLE, type BreakoutGroup, type ClassEventData, type ClassState } from './classState.js';
 
 const RequestId = z.string().min(1).max(Limits.requestIdLength);
 export const RoomId = z.string().regex(/^[a-z0-9]{4,32}$/, 'room ids are 4-32 lowercase letters or digits');
@@ -181,7 +181,7 @@ export interface ResultMap {
   'poll.vote': { seq: number };
   'poll.close': { seq: number };
   'poll.publish': { seq: number };
-  'breakout.start': { groups: Array<{ index: number; name: string; roomId: string; userIds: number[] }>; seq: number };
+  'breakout.start': { groups: BreakoutGroup[]; seq: number };
   'breakout.broadcast': { delivered: number };
   'breakout.end': { seq: number };
 }

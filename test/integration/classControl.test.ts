@@ -123,6 +123,9 @@ describe('class control', () => {
     const j = await late.join({ roomId });
     assert.deepEqual(j.class.hands, [], 'a student sees no one else\'s hand');
     await tina.ok('class.settings', { handsVisible: true });
+    // Students already in the room learn the queue they could not see before.
+    const shown = await sam.waitForEvent((e) => e.kind === 'class.settings' && e.data.handsVisible, 'hands shown');
+    assert.deepEqual(shown.kind === 'class.settings' && shown.data.hands?.map((h) => h.userId), [ids.sam, ids.sara]);
     await late.close();
     const late2 = await as('sid');
     assert.deepEqual((await late2.join({ roomId })).class.hands.map((h) => h.userId), [ids.sam, ids.sara]);
@@ -236,6 +239,8 @@ describe('polls and quizzes', () => {
     const { pollId } = await tina.ok('poll.create', { question: '2+2?', options: ['3', '4', '5'], correct: [1] });
     const created = await sam.waitForEvent((e) => e.kind === 'poll.created', 'the poll');
     assert.ok(!('correct' in created.data), 'students do not get the answer early');
+    const key = await tina.waitForEvent((e) => e.kind === 'poll.key' && e.data.pollId === pollId, 'the answer key for staff');
+    assert.deepEqual(key.kind === 'poll.key' && key.data.correct, [1]);
 
     await sam.ok('poll.vote', { pollId, choices: [0] });
     await sam.ok('poll.vote', { pollId, choices: [1] });
@@ -315,6 +320,7 @@ describe('breakout rooms', () => {
     assert.equal(code(await tina.request('breakout.start', { groups: 2 })), 'BREAKOUT_ACTIVE');
     const [g1, g2] = started.groups as [typeof started.groups[0], typeof started.groups[0]];
     assert.deepEqual([g1.userIds, g2.userIds], [[ids.sam], [ids.sara]]);
+    assert.deepEqual(g1.members, [{ userId: ids.sam, displayName: 'Sam' }]);
     for (const [c, g] of [[sam, g1], [sara, g2]] as const) {
       await waitFor(() => (c.frames.some((f) => f.type === 'room.move' && f.to === g.roomId) ? undefined : 'no move'));
       const j = await c.join({ roomId: g.roomId });
