@@ -8,7 +8,7 @@ import { UserError } from '../errors.js';
 
 /** Message types that are not room actions (session or membership plumbing). */
 type SessionType = 'hello' | 'ping' | 'room.join' | 'room.leave';
-export type Action = Exclude<ClientMessageType, SessionType> | 'wb.draw' | 'media.audio' | 'media.video' | 'media.screen';
+export type Action = Exclude<ClientMessageType, SessionType> | 'wb.pages' | 'media.audio' | 'media.video' | 'media.screen';
 export type Rule = Capability | 'anyone';
 
 export const RULES: { readonly [A in Action]: Rule } = {
@@ -32,7 +32,10 @@ export const RULES: { readonly [A in Action]: Rule } = {
   'breakout.start': 'control',
   'breakout.broadcast': 'control',
   'breakout.end': 'control',
-  'wb.draw': 'draw',
+  'wb.op': 'draw',
+  'wb.live': 'draw',
+  /** Adding is drawing; deleting, moving, renaming, backgrounds and clearing pages is the teacher's. */
+  'wb.pages': 'control',
   'media.audio': 'audio',
   'media.video': 'video',
   'media.screen': 'screen',

@@ -160,6 +160,9 @@ function applyEvent(state: RoomState, e: RoomEvent): RoomState {
       return { ...next, participants: next.participants.filter((p) => p.userId !== e.data.userId) };
     case 'room.closed':
       return { ...next, closed: true };
+    case 'wb.op':
+      // The board is not shown in the browser yet (the canvas is the whiteboard issue's next step).
+      return next;
   }
 }
 

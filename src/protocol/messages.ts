@@ -5,6 +5,7 @@ import { z } from 'zod';
 export { PROTOCOL_VERSION, Limits } from './constants.js';
 import { Limits } from './constants.js';
 import { CAPABILITIES, REQUESTABLE, type BreakoutGroup, type ClassEventData, type ClassState } from './classState.js';
+import { WbEphemeral, WbOp, type BoardState } from './whiteboard.js';
 
 const RequestId = z.string().min(1).max(Limits.requestIdLength);
 export const RoomId = z.string().regex(/^[a-z0-9]{4,32}$/, 'room ids are 4-32 lowercase letters or digits');
@@ -75,6 +76,11 @@ export const ClientMessage = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('breakout.broadcast'), id: RequestId, text: z.string().min(1).max(Limits.chatTextLength) }),
   z.strictObject({ type: z.literal('breakout.end'), id: RequestId }),
+  // ---- whiteboard (needs the draw capability; page management and clearing need control)
+  /** A durable board operation (or undo/redo of one's own): stored, sequenced, broadcast. */
+  z.strictObject({ type: z.literal('wb.op'), id: RequestId, op: WbOp }),
+  /** An ephemeral update (stroke in progress, cursor, laser): relayed, coalesced per tick, never stored. */
+  z.strictObject({ type: z.literal('wb.live'), id: RequestId, update: WbEphemeral }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
@@ -113,6 +119,8 @@ export interface ChatMessage {
 
 /** The data of each durable room-log event kind. */
 export interface RoomEventData extends ClassEventData {
+  /** A board operation as applied, in log order: every client runs the same model over it. */
+  'wb.op': { actor: number; op: WbOp };
   'chat.message': ChatMessage;
   'chat.deleted': { messageId: number; by: number };
   'participant.joined': { userId: number; displayName: string; role: ParticipantRole };
@@ -157,6 +165,8 @@ export interface JoinResult {
   lobby?: LobbyEntry[];
   /** For breakout group rooms: the class room to return to. */
   parentRoomId?: string;
+  /** The board as of `head` (a compacted state: later wb.op events apply on top). */
+  board: BoardState;
 }
 
 export interface ResultMap {
@@ -184,6 +194,8 @@ export interface ResultMap {
   'breakout.start': { groups: BreakoutGroup[]; seq: number };
   'breakout.broadcast': { delivered: number };
   'breakout.end': { seq: number };
+  'wb.op': { seq: number };
+  'wb.live': Record<string, never>;
 }
 
 // ---------------------------------------------------------------- server → client
@@ -197,6 +209,8 @@ export type ServerMessage =
   | { type: 'room.replay'; roomId: string; events: RoomEvent[]; done: boolean }
   /** Ephemeral connection-state change (not logged): reconnecting and back. */
   | { type: 'presence'; roomId: string; userId: number; state: 'joined' | 'reconnecting' }
+  /** Ephemeral whiteboard updates of the last tick, from everyone drawing in the room. */
+  | { type: 'wb.updates'; roomId: string; updates: Array<WbEphemeral & { userId: number }> }
   /** Staff: the waiting room's current list, whenever it changes. */
   | { type: 'lobby'; roomId: string; waiting: LobbyEntry[] }
   /** A waiting participant was admitted: send room.join again. */

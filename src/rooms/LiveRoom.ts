@@ -6,6 +6,11 @@ import { canSee, type AppendData, type Appended, type Audience, type RoomLog } f
 import { applyClassEvent, isStaff, type ClassEventData, type ClassEventKind, type ClassState } from '../protocol/classState.js';
 import type { ClassStore } from '../class/ClassStore.js';
 import { Lobby } from '../class/Lobby.js';
+import { LiveBoard, type BoardStore } from '../whiteboard/LiveBoard.js';
+import type { WbEphemeral } from '../protocol/whiteboard.js';
+
+/** Ephemeral whiteboard updates are gathered for this long and sent as one frame, in ms. */
+const LIVE_TICK_MS = 33;
 import type { Member, Peer } from './types.js';
 
 /** A participant's lifecycle: each state carries only what it needs. */
@@ -21,6 +26,7 @@ export interface LiveRoomOptions {
   /** How long a dropped participant keeps its seat, in ms. */
   graceMs: number;
   classStore: ClassStore;
+  boardStore: BoardStore;
   /** The class room this breakout group belongs to. */
   parentId: string | null;
   onEmpty: (room: LiveRoom) => void;
@@ -38,6 +44,9 @@ export class LiveRoom {
   /** Students a teacher admitted during this class session. */
   readonly admitted = new Set<number>();
   #breakoutTimer: NodeJS.Timeout | null = null;
+  #board: LiveBoard | null = null;
+  #live: Array<WbEphemeral & { userId: number }> = [];
+  #liveTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly id: string,
@@ -110,8 +119,33 @@ export class LiveRoom {
     this.#breakoutTimer.unref();
   }
 
+  /** The board, loaded on first use (snapshot + the ops after it). */
+  get board(): LiveBoard {
+    return (this.#board ??= new LiveBoard(this.id, this.#opts.boardStore));
+  }
+
+  /**
+   * Queues an ephemeral whiteboard update. Everything queued within one tick goes out as one
+   * frame, encoded once for everyone: 30 people drawing cost one send per person per tick.
+   */
+  relay(userId: number, update: WbEphemeral): void {
+    this.#live.push({ ...update, userId });
+    this.#liveTimer ??= setTimeout(() => this.#flushLive(), LIVE_TICK_MS);
+  }
+
+  #flushLive(): void {
+    this.#liveTimer = null;
+    const updates = this.#live;
+    this.#live = [];
+    if (updates.length === 0) return;
+    const frame = JSON.stringify({ type: 'wb.updates', roomId: this.id, updates } satisfies ServerMessage);
+    for (const p of this.#participants.values()) if (p.state.kind === 'joined') p.state.peer.send(frame);
+  }
+
   dispose(): void {
     if (this.#breakoutTimer) clearTimeout(this.#breakoutTimer);
+    if (this.#liveTimer) clearTimeout(this.#liveTimer);
+    this.#board?.flush();
   }
 
   /** Seated participants, for class controls that act on many (end of class, breakouts). */

@@ -4,10 +4,12 @@ import type { RoomLog } from './RoomLog.js';
 import type { Room } from './RoomStore.js';
 import { LiveRoom } from './LiveRoom.js';
 import type { ClassStore } from '../class/ClassStore.js';
+import type { BoardStore } from '../whiteboard/LiveBoard.js';
 
 export interface RoomManagerOptions {
   graceMs: number;
   classStore: ClassStore;
+  boardStore: BoardStore;
   /** Called when a room goes live: re-arms what must run on its own (a breakout timer). */
   onOpen?: (room: LiveRoom) => void;
   /** Observer for monitoring (metrics, logs); domain code never imports those. */
@@ -28,6 +30,7 @@ export class RoomManager {
       live = new LiveRoom(room.id, room.capacity, this.log, {
         graceMs: this.opts.graceMs,
         classStore: this.opts.classStore,
+        boardStore: this.opts.boardStore,
         parentId: room.parentId,
         onEmpty: (r) => {
           if (this.#rooms.get(r.id) !== r) return;
@@ -42,6 +45,11 @@ export class RoomManager {
     // Capacity may have been changed by the CLI since the room went live.
     live.capacity = room.capacity;
     return live;
+  }
+
+  /** Writes every live room's pending state (board snapshots) before the process stops. */
+  flushAll(): void {
+    for (const r of this.#rooms.values()) r.dispose();
   }
 
   get(roomId: string): LiveRoom | undefined {

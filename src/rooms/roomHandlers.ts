@@ -68,6 +68,7 @@ export const roomHandlers = {
       head,
       resume: 'fresh',
       class: viewFor(cls, member.userId, role),
+      board: liveRoom.board.state,
       ...(staff ? { lobby: liveRoom.lobby.list() } : {}),
       ...(room.parentId ? { parentRoomId: room.parentId } : {}),
     };

@@ -6,6 +6,7 @@ import { chatHandlers } from '../chat/chatHandlers.js';
 import { classHandlers } from '../class/classHandlers.js';
 import { pollHandlers } from '../class/pollHandlers.js';
 import { breakoutHandlers } from '../class/breakouts.js';
+import { wbHandlers } from '../whiteboard/wbHandlers.js';
 
 type Handler<T extends ClientMessageType> = (ctx: HandlerCtx, msg: ClientMessageOf<T>) => ResultMap[T];
 
@@ -18,4 +19,5 @@ export const handlers: { [T in Exclude<ClientMessageType, 'hello'>]: Handler<T> 
   ...classHandlers,
   ...pollHandlers,
   ...breakoutHandlers,
+  ...wbHandlers,
 };

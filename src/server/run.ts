@@ -15,6 +15,7 @@ import { RoomManager } from '../rooms/RoomManager.js';
 import { sweepStalePresence } from '../rooms/presence.js';
 import { ClassStore } from '../class/ClassStore.js';
 import { armBreakoutTimer } from '../class/breakouts.js';
+import { BoardStore } from '../whiteboard/LiveBoard.js';
 import { resolveInDataDir } from '../install/provision.js';
 import type { Services } from '../rooms/types.js';
 import { createLogger } from './log.js';
@@ -65,6 +66,7 @@ export async function startServer(dataDir: string, overrides: ServeOverrides = {
     live: new RoomManager(roomLog, {
       graceMs: config.rooms.reconnectGraceSeconds * 1000,
       classStore: classes,
+      boardStore: new BoardStore(db),
       onOpen: (room) => armBreakoutTimer(services, room),
     }),
   };
@@ -129,6 +131,7 @@ export async function startServer(dataDir: string, overrides: ServeOverrides = {
       } catch { /* already gone */ }
       for (const s of servers) s.close();
       await gateway.close();
+      services.live.flushAll();
       for (const s of servers) s.closeAllConnections();
       db.close();
       log.info('stopped');

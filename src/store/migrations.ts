@@ -110,6 +110,22 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'whiteboard snapshots',
+    up(db) {
+      db.exec(`
+        -- A compacted board: the state after every wb.op event up to seq. Taken in the
+        -- background as the log grows; loading is this plus the wb.op events after it.
+        CREATE TABLE board_snapshots (
+          room_id    TEXT PRIMARY KEY REFERENCES rooms(id) ON DELETE CASCADE,
+          state      TEXT NOT NULL,
+          seq        INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        ) STRICT, WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;

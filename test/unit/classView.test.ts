@@ -7,6 +7,7 @@ import { initialRoomState, movedRoomState, roomReducer, type RoomAction, type Ro
 import {
   canControl, formatCountdown, groupLabel, groupOf, handPlace, isCorrect, myCaps, nameOf, pendingRequests, percentages, spread, studentPoll, visibleHands,
 } from '../../src/client/classView.js';
+import { emptyBoard } from '../../src/whiteboard/model.js';
 import { initialClassState, type ClassEvent, type ClassState, type Poll } from '../../src/protocol/classState.js';
 import type { JoinResult, ParticipantRole, RoomEvent } from '../../src/protocol/messages.js';
 
@@ -22,6 +23,7 @@ function join(o: Partial<JoinResult> & Pick<JoinResult, 'head' | 'resume'>, self
     self,
     participants: [{ ...tina, state: 'joined' }, { ...self, state: 'joined' }],
     class: initialClassState(),
+    board: emptyBoard(),
     ...(o.resume === 'fresh' ? { recent: { messages: [], hasMore: false } } : {}),
     ...o,
   };

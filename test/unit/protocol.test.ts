@@ -38,6 +38,15 @@ const examples: { [T in ClientMessageType]: Array<Record<string, unknown>> } = {
   ],
   'breakout.broadcast': [{ type: 'breakout.broadcast', id: 'b', text: 'Five minutes left' }],
   'breakout.end': [{ type: 'breakout.end', id: 'e' }],
+  'wb.op': [
+    { type: 'wb.op', id: 'w', op: { type: 'obj.add', pageId: 'p1', object: { id: 's1', kind: 'pen', x: 0, y: 0, points: [0, 0, 10, 12], color: '#1f2937', width: 4, opacity: 1 } } },
+    { type: 'wb.op', id: 'w', op: { type: 'page.add', pageId: 'p2', title: 'Page 2' } },
+    { type: 'wb.op', id: 'w', op: { type: 'undo' } },
+  ],
+  'wb.live': [
+    { type: 'wb.live', id: 'l', update: { type: 'stroke.progress', pageId: 'p1', strokeId: 's2', kind: 'pen', color: '#1f2937', width: 4, points: [1, 2, 3, 4] } },
+    { type: 'wb.live', id: 'l', update: { type: 'cursor', pageId: 'p1', x: 10, y: 20 } },
+  ],
 };
 
 const allTypes: string[] = ClientMessage.options.map((o) => o.shape.type.value).sort();
@@ -83,6 +92,9 @@ describe('protocol codec', () => {
       [JSON.stringify({ type: 'poll.create', id: 'a', question: 'q', options: Array.from({ length: 11 }, (_, i) => `o${i}`) }), 'BAD_MESSAGE', 'a'],
       ['{"type":"poll.vote","id":"a","pollId":1,"choices":[]}', 'BAD_MESSAGE', 'a'],
       ['{"type":"breakout.start","id":"a","groups":0}', 'BAD_MESSAGE', 'a'],
+      ['{"type":"wb.op","id":"a","op":{"type":"obj.add","pageId":"p1","object":{"id":"x","kind":"blob"}}}', 'BAD_MESSAGE', 'a'],
+      ['{"type":"wb.op","id":"a","op":{"type":"page.add","pageId":"p2","title":"t","extra":1}}', 'BAD_MESSAGE', 'a'],
+      ['{"type":"wb.live","id":"a","update":{"type":"cursor","pageId":"p1","x":1e300,"y":0}}', 'BAD_MESSAGE', 'a'],
       ['{"type":"breakout.start","id":"a","groups":2,"durationMinutes":0}', 'BAD_MESSAGE', 'a'],
     ];
     for (const [frame, code, re] of cases) {

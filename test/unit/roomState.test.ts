@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { dmRecipients, initialRoomState, roomReducer, type RoomAction, type RoomState } from '../../src/client/roomState.js';
 import type { ChatMessage, JoinResult, ParticipantInfo, ParticipantRole, RoomEvent } from '../../src/protocol/messages.js';
+import { emptyBoard } from '../../src/whiteboard/model.js';
 import { initialClassState } from '../../src/protocol/classState.js';
 
 interface Who { userId: number; displayName: string; role: ParticipantRole }
@@ -24,6 +25,7 @@ function join(o: Partial<JoinResult> & Pick<JoinResult, 'head' | 'resume'>): Joi
     self: sam,
     participants: [here(tina), here(sam)],
     class: initialClassState(),
+    board: emptyBoard(),
     ...o,
   };
 }

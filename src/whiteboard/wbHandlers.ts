@@ -1,0 +1,52 @@
+// Whiteboard requests. The server is the authority: it checks the permission, runs the model
+// (which validates ids, bounds and limits), logs the op with the room's next seq, and only
+// then broadcasts it. Ephemeral updates are checked and relayed, never stored.
+import type { ClientMessageOf, ResultMap } from '../protocol/messages.js';
+import type { WbOp } from '../protocol/whiteboard.js';
+import { UserError } from '../errors.js';
+import type { HandlerCtx } from '../rooms/types.js';
+import { act } from '../class/act.js';
+import { authorize } from '../class/permissions.js';
+import { applyOp, findPage, WbError } from './model.js';
+
+/** Page management and clearing belong to the teacher; adding a page is drawing. */
+const PAGE_ADMIN: ReadonlySet<WbOp['type']> = new Set(['page.delete', 'page.move', 'page.rename', 'page.background', 'page.clear']);
+
+function usesAsset(op: WbOp): boolean {
+  return (op.type === 'obj.add' && op.object.kind === 'image') || (op.type === 'page.background' && op.background !== null);
+}
+
+function modelError(e: unknown): never {
+  if (e instanceof WbError) throw new UserError(e.code, e.message);
+  throw e;
+}
+
+export const wbHandlers = {
+  'wb.op'(ctx: HandlerCtx, msg: ClientMessageOf<'wb.op'>): ResultMap['wb.op'] {
+    const { room, member } = act(ctx, 'wb.op');
+    const op = msg.op;
+    if (PAGE_ADMIN.has(op.type)) authorize('wb.pages', member, room.classState);
+    if (usesAsset(op)) {
+      // Uploads are not in yet: no asset id can name a stored, type-checked file.
+      throw new UserError('WB_UNKNOWN_ASSET', 'Images and slide backgrounds need an uploaded file, and uploads are not available yet.');
+    }
+    const board = room.board;
+    let next;
+    try {
+      next = applyOp(board.state, op, member.userId).state;
+    } catch (e) {
+      modelError(e);
+    }
+    const a = ctx.services.log.append(room.id, 'wb.op', member.userId, { actor: member.userId, op });
+    board.commit(next, a.event.seq);
+    room.publish(a);
+    return { seq: a.event.seq };
+  },
+
+  'wb.live'(ctx: HandlerCtx, msg: ClientMessageOf<'wb.live'>): ResultMap['wb.live'] {
+    const { room, member } = act(ctx, 'wb.live');
+    if (!findPage(room.board.state, msg.update.pageId)) throw new UserError('WB_UNKNOWN_PAGE', 'There is no such page on this board.');
+    room.relay(member.userId, msg.update);
+    return {};
+  },
+};
