@@ -32,6 +32,7 @@ export const RULES: { readonly [A in Action]: Rule } = {
   'breakout.start': 'control',
   'breakout.broadcast': 'control',
   'breakout.end': 'control',
+  'class.follow': 'control',
   'wb.op': 'draw',
   'wb.live': 'draw',
   /** Adding is drawing; deleting, moving, renaming, backgrounds and clearing pages is the teacher's. */

@@ -62,6 +62,8 @@ export interface ClassState {
   polls: Poll[];
   breakout: { groups: BreakoutGroup[]; startedAt: number; endsAt: number | null } | null;
   nextPollId: number;
+  /** "Follow me": students' boards show this page until the teacher releases them. */
+  follow: { pageId: string; by: number } | null;
 }
 
 export const initialClassState = (): ClassState => ({
@@ -76,6 +78,7 @@ export const initialClassState = (): ClassState => ({
   polls: [],
   breakout: null,
   nextPollId: 1,
+  follow: null,
 });
 
 /** The data of each class-management event kind in the room log. */
@@ -101,6 +104,7 @@ export interface ClassEventData {
   'poll.published': { pollId: number; counts: number[]; voters: number; correct?: number[] };
   'breakout.started': { groups: BreakoutGroup[]; startedAt: number; endsAt: number | null };
   'breakout.ended': { at: number };
+  'class.follow': { pageId: string | null; by: number };
 }
 export type ClassEventKind = keyof ClassEventData;
 export type ClassEvent = { [K in ClassEventKind]: { kind: K; data: ClassEventData[K] } }[ClassEventKind];
@@ -171,6 +175,8 @@ export function applyClassEvent(s: ClassState, e: ClassEvent): ClassState {
       return { ...s, breakout: { groups: e.data.groups, startedAt: e.data.startedAt, endsAt: e.data.endsAt } };
     case 'breakout.ended':
       return { ...s, breakout: null };
+    case 'class.follow':
+      return { ...s, follow: e.data.pageId === null ? null : { pageId: e.data.pageId, by: e.data.by } };
   }
 }
 

@@ -77,6 +77,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('breakout.broadcast'), id: RequestId, text: z.string().min(1).max(Limits.chatTextLength) }),
   z.strictObject({ type: z.literal('breakout.end'), id: RequestId }),
   // ---- whiteboard (needs the draw capability; page management and clearing need control)
+  /** Teachers: make students' boards follow this page; without pageId, release them. */
+  z.strictObject({ type: z.literal('class.follow'), id: RequestId, pageId: z.string().min(1).max(40).optional() }),
   /** A durable board operation (or undo/redo of one's own): stored, sequenced, broadcast. */
   z.strictObject({ type: z.literal('wb.op'), id: RequestId, op: WbOp }),
   /** An ephemeral update (stroke in progress, cursor, laser): relayed, coalesced per tick, never stored. */
@@ -196,6 +198,7 @@ export interface ResultMap {
   'breakout.end': { seq: number };
   'wb.op': { seq: number };
   'wb.live': Record<string, never>;
+  'class.follow': { seq: number };
 }
 
 // ---------------------------------------------------------------- server → client

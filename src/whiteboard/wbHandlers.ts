@@ -43,6 +43,14 @@ export const wbHandlers = {
     return { seq: a.event.seq };
   },
 
+  'class.follow'(ctx: HandlerCtx, msg: ClientMessageOf<'class.follow'>): ResultMap['class.follow'] {
+    const { room, member } = act(ctx, 'class.follow');
+    const pageId = msg.pageId ?? null;
+    if (pageId !== null && !findPage(room.board.state, pageId)) throw new UserError('WB_UNKNOWN_PAGE', 'There is no such page on this board.');
+    if (pageId === null && !room.classState.follow) throw new UserError('NOT_FOUND', 'Students are not following a page.');
+    return { seq: room.appendClass('class.follow', member.userId, { pageId, by: member.userId }).event.seq };
+  },
+
   'wb.live'(ctx: HandlerCtx, msg: ClientMessageOf<'wb.live'>): ResultMap['wb.live'] {
     const { room, member } = act(ctx, 'wb.live');
     if (!findPage(room.board.state, msg.update.pageId)) throw new UserError('WB_UNKNOWN_PAGE', 'There is no such page on this board.');

@@ -31,6 +31,7 @@ const EXPECT: { [A in Action]: [boolean, boolean, boolean, boolean] } = {
   'breakout.start': [true, true, true, false],
   'breakout.broadcast': [true, true, true, false],
   'breakout.end': [true, true, true, false],
+  'class.follow': [true, true, true, false],
   'wb.op': [true, true, true, false],
   'wb.live': [true, true, true, false],
   'wb.pages': [true, true, true, false],

@@ -38,6 +38,7 @@ const examples: { [T in ClientMessageType]: Array<Record<string, unknown>> } = {
   ],
   'breakout.broadcast': [{ type: 'breakout.broadcast', id: 'b', text: 'Five minutes left' }],
   'breakout.end': [{ type: 'breakout.end', id: 'e' }],
+  'class.follow': [{ type: 'class.follow', id: 'f', pageId: 'p2' }, { type: 'class.follow', id: 'f' }],
   'wb.op': [
     { type: 'wb.op', id: 'w', op: { type: 'obj.add', pageId: 'p1', object: { id: 's1', kind: 'pen', x: 0, y: 0, points: [0, 0, 10, 12], color: '#1f2937', width: 4, opacity: 1 } } },
     { type: 'wb.op', id: 'w', op: { type: 'page.add', pageId: 'p2', title: 'Page 2' } },
