@@ -67,6 +67,10 @@ export const ConfigSchema = z.strictObject({
     /** Most events replayed on resume; a client further behind gets a fresh state instead. Default 5000. */
     replayLimit: Pos.default(5000),
   }).prefault({}),
+  whiteboard: z.strictObject({
+    /** Largest image upload, in bytes. Default 10485760 (10 MiB). */
+    maxUploadBytes: Pos.default(10 * 1024 * 1024),
+  }).prefault({}),
   log: z.strictObject({
     /** "fatal", "error", "warn", "info", "debug" or "trace". Default "info". */
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -174,6 +178,10 @@ export function renderConfig(c: Config): string {
     "defaultCapacity": ${j(c.rooms.defaultCapacity)},
     // Most events replayed on a resume; a client further behind reloads a fresh state. Default 5000.
     "replayLimit": ${j(c.rooms.replayLimit)}
+  },
+  "whiteboard": {
+    // Largest image upload (PNG or JPEG), in bytes. Default 10485760 (10 MiB).
+    "maxUploadBytes": ${j(c.whiteboard.maxUploadBytes)}
   },
   "log": {
     // "fatal", "error", "warn", "info", "debug", "trace" or "silent". Default "info".

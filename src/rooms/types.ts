@@ -24,6 +24,7 @@ import type { RoomManager } from './RoomManager.js';
 import type { LiveRoom } from './LiveRoom.js';
 import type { Config } from '../config/config.js';
 import type { ClassStore } from '../class/ClassStore.js';
+import type { AssetStore } from '../whiteboard/assets.js';
 
 export interface Services {
   readonly config: Config;
@@ -32,6 +33,7 @@ export interface Services {
   readonly log: RoomLog;
   readonly live: RoomManager;
   readonly classes: ClassStore;
+  readonly assets: AssetStore;
 }
 
 /** What a message handler sees of the connection it serves. */

@@ -7,6 +7,8 @@ import { UserError } from '../errors.js';
 import { hashToken, verifyPassword } from '../auth/secrets.js';
 import { clearedSessionCookie, sessionCookie, tokenOf } from '../auth/cookies.js';
 import type { SessionInfo, User } from '../auth/UserStore.js';
+import type { ParticipantRole } from '../protocol/messages.js';
+import { capsOf } from '../protocol/classState.js';
 import type { Services } from '../rooms/types.js';
 import { WindowCounter } from './RateLimiter.js';
 import type { Gateway } from './gateway.js';
@@ -15,6 +17,8 @@ export interface ApiResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Sent as is (an uploaded file) instead of JSON. */
+  bytes?: Buffer;
 }
 
 export class HttpError extends UserError {
@@ -33,6 +37,8 @@ export interface ApiRequest {
   path: string;
   req: IncomingMessage;
   body: () => Promise<unknown>;
+  /** The raw body, refused with 413 past `limit` bytes. */
+  raw: (limit: number) => Promise<Buffer>;
   secure: boolean;
   remote: string;
 }
@@ -70,6 +76,11 @@ export class Api {
         return { status: 200, body: { roomId: i.roomId, roomTitle: i.roomTitle, role: i.role } };
       }
       if (method === 'POST' && m[2]) return this.#redeem(r, m[1]!);
+    }
+    m = /^\/api\/rooms\/([a-z0-9]{4,32})\/assets(?:\/([A-Za-z0-9_-]{1,40}))?$/.exec(path);
+    if (m) {
+      if (method === 'POST' && !m[2]) return this.#upload(r, m[1]!);
+      if (method === 'GET' && m[2]) return this.#download(r, m[1]!, m[2]);
     }
     m = /^\/api\/admin\/(users|rooms)\/([a-z0-9]{1,32})\/(disconnect|close)$/.exec(path);
     if (m && method === 'POST') {
@@ -160,6 +171,33 @@ export class Api {
       return { user, roomId: invite.roomId };
     });
     return this.#issue(guest.user, guest.roomId, r.secure);
+  }
+
+  /** A participant of the room (or of the class room a breakout group belongs to). */
+  #participant(r: ApiRequest, roomId: string): { user: User; role: ParticipantRole } {
+    const s = this.#session(r);
+    const room = this.s.rooms.get(roomId);
+    if (!room) throw new HttpError(404, 'ROOM_NOT_FOUND', `No room with id "${roomId}".`);
+    if (s.roomId && s.roomId !== room.id && s.roomId !== room.parentId) throw new HttpError(403, 'FORBIDDEN', 'Your invite opens a different room.');
+    const role: ParticipantRole | undefined = s.user.role === 'admin' ? 'admin' : this.s.rooms.roleOf(room.id, s.user.id);
+    if (!role) throw new HttpError(403, 'FORBIDDEN', 'You are not enrolled in this room.');
+    return { user: s.user, role };
+  }
+
+  async #upload(r: ApiRequest, roomId: string): Promise<ApiResponse> {
+    const { user, role } = this.#participant(r, roomId);
+    const state = this.s.live.get(roomId)?.classState ?? this.s.classes.load(roomId);
+    if (!capsOf(state, user.id, role).draw) throw new HttpError(403, 'FORBIDDEN', 'You may not draw on this board, so you cannot add images to it.');
+    const body = await r.raw(this.s.config.whiteboard.maxUploadBytes);
+    const a = this.s.assets.save(roomId, body, user.id);
+    return { status: 200, body: { assetId: a.id, mime: a.mime, bytes: a.bytes, width: a.width, height: a.height } };
+  }
+
+  #download(r: ApiRequest, roomId: string, assetId: string): ApiResponse {
+    this.#participant(r, roomId);
+    const a = this.s.assets.get(roomId, assetId);
+    if (!a) throw new HttpError(404, 'NOT_FOUND', 'No such image in this room.');
+    return { status: 200, bytes: this.s.assets.read(a), headers: { 'content-type': a.mime, 'cache-control': 'private, max-age=86400' } };
   }
 
   #requireControl(r: ApiRequest): void {

@@ -8,7 +8,7 @@ import type { Logger } from './log.js';
 /** Largest JSON body the API reads, in bytes: sign-in and invite forms are tiny. */
 const MAX_BODY = 16 * 1024;
 
-const STATUS_OF: Record<string, number> = { INVITE_INVALID: 404, ROOM_NOT_FOUND: 404, NOT_FOUND: 404, FORBIDDEN: 403 };
+const STATUS_OF: Record<string, number> = { INVITE_INVALID: 404, ROOM_NOT_FOUND: 404, NOT_FOUND: 404, FORBIDDEN: 403, BAD_UPLOAD: 415 };
 
 export interface HttpDeps {
   api: Api;
@@ -40,6 +40,33 @@ function send(res: ServerResponse, status: number, body?: unknown, headers: Reco
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > limit) {
+    req.resume();
+    return Promise.reject(new HttpError(413, 'TOO_LARGE', `The file is larger than ${limit} bytes.`, { connection: 'close' }));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        if (!tooLarge) {
+          tooLarge = true;
+          chunks.length = 0;
+          reject(new HttpError(413, 'TOO_LARGE', `The file is larger than ${limit} bytes.`, { connection: 'close' }));
+        }
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => { if (!tooLarge) resolve(Buffer.concat(chunks)); });
+    req.on('error', reject);
+  });
 }
 
 function readJson(req: IncomingMessage): Promise<unknown> {
@@ -92,8 +119,12 @@ export function requestHandler(deps: HttpDeps, secure: boolean) {
         return send(res, 403, { error: { code: 'FORBIDDEN', message: 'Cross-origin requests are not allowed.' } });
       }
       deps.api
-        .handle({ method, path, req, body: () => readJson(req), secure, remote: req.socket.remoteAddress ?? 'unknown' })
-        .then((r: ApiResponse) => send(res, r.status, r.body, r.headers), (e: unknown) => {
+        .handle({ method, path, req, body: () => readJson(req), raw: (limit) => readRaw(req, limit), secure, remote: req.socket.remoteAddress ?? 'unknown' })
+        .then((r: ApiResponse) => {
+          if (!r.bytes) return send(res, r.status, r.body, r.headers);
+          res.writeHead(r.status, { ...r.headers, 'content-length': r.bytes.length });
+          res.end(method === 'HEAD' ? undefined : r.bytes);
+        }, (e: unknown) => {
           if (e instanceof HttpError) return send(res, e.status, { error: { code: e.code, message: e.message } }, e.headers);
           if (e instanceof UserError) return send(res, STATUS_OF[e.code] ?? 400, { error: { code: e.code, message: e.message } });
           deps.log.error({ err: e, path }, 'api request failed');

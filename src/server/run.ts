@@ -16,6 +16,7 @@ import { sweepStalePresence } from '../rooms/presence.js';
 import { ClassStore } from '../class/ClassStore.js';
 import { armBreakoutTimer } from '../class/breakouts.js';
 import { BoardStore } from '../whiteboard/LiveBoard.js';
+import { AssetStore } from '../whiteboard/assets.js';
 import { resolveInDataDir } from '../install/provision.js';
 import type { Services } from '../rooms/types.js';
 import { createLogger } from './log.js';
@@ -63,6 +64,7 @@ export async function startServer(dataDir: string, overrides: ServeOverrides = {
     rooms: new RoomStore(db),
     log: roomLog,
     classes,
+    assets: new AssetStore(db, dataDir),
     live: new RoomManager(roomLog, {
       graceMs: config.rooms.reconnectGraceSeconds * 1000,
       classStore: classes,

@@ -126,6 +126,28 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'uploaded whiteboard images',
+    up(db) {
+      db.exec(`
+        -- The bytes live in DATA_DIR/assets/<id>; the type was decided by the content.
+        CREATE TABLE assets (
+          id          TEXT PRIMARY KEY,
+          room_id     TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+          kind        TEXT NOT NULL CHECK (kind IN ('image')),
+          mime        TEXT NOT NULL CHECK (mime IN ('image/png', 'image/jpeg')),
+          bytes       INTEGER NOT NULL,
+          width       INTEGER NOT NULL,
+          height      INTEGER NOT NULL,
+          sha256      TEXT NOT NULL,
+          uploaded_by INTEGER,
+          created_at  INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX assets_by_room ON assets(room_id);
+      `);
+    },
+  },
 ];
 
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;

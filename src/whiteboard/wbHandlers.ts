@@ -12,8 +12,11 @@ import { applyOp, findPage, WbError } from './model.js';
 /** Page management and clearing belong to the teacher; adding a page is drawing. */
 const PAGE_ADMIN: ReadonlySet<WbOp['type']> = new Set(['page.delete', 'page.move', 'page.rename', 'page.background', 'page.clear']);
 
-function usesAsset(op: WbOp): boolean {
-  return (op.type === 'obj.add' && op.object.kind === 'image') || (op.type === 'page.background' && op.background !== null);
+/** The asset an op refers to, and whether it must be an image (PDF slides are not in yet). */
+function assetOf(op: WbOp): string | null {
+  if (op.type === 'obj.add' && op.object.kind === 'image') return op.object.assetId;
+  if (op.type === 'page.background' && op.background !== null) return op.background.assetId;
+  return null;
 }
 
 function modelError(e: unknown): never {
@@ -26,9 +29,13 @@ export const wbHandlers = {
     const { room, member } = act(ctx, 'wb.op');
     const op = msg.op;
     if (PAGE_ADMIN.has(op.type)) authorize('wb.pages', member, room.classState);
-    if (usesAsset(op)) {
-      // Uploads are not in yet: no asset id can name a stored, type-checked file.
-      throw new UserError('WB_UNKNOWN_ASSET', 'Images and slide backgrounds need an uploaded file, and uploads are not available yet.');
+    const assetId = assetOf(op);
+    if (assetId !== null) {
+      // Only files uploaded to this room, and checked by content, may appear on its board.
+      if (!ctx.services.assets.get(room.id, assetId)) throw new UserError('WB_UNKNOWN_ASSET', 'That image was not uploaded to this room.');
+      if (op.type === 'page.background' && op.background?.kind === 'pdf') {
+        throw new UserError('WB_UNKNOWN_ASSET', 'PDF slide backgrounds are not available yet; use an image.');
+      }
     }
     const board = room.board;
     let next;

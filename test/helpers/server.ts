@@ -142,7 +142,7 @@ export class TestServer {
 
 export function rawRequest(url: string, o: { method: string; body?: unknown; headers?: Record<string, string>; ca?: Buffer }): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: any }> {
   return new Promise((res, rej) => {
-    const payload = o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
+    const payload = o.body === undefined ? undefined : typeof o.body === 'string' || Buffer.isBuffer(o.body) ? o.body : JSON.stringify(o.body);
     const headers: Record<string, string> = { ...(payload !== undefined ? { 'content-type': 'application/json' } : {}), ...o.headers };
     const mk = url.startsWith('https:') ? request : httpRequest;
     const req = mk(url, { method: o.method, headers, ca: o.ca }, (r) => {

@@ -1,5 +1,6 @@
 // The whiteboard through the real server: authority, convergence, durability, live strokes.
 import { after, before, describe, it } from 'node:test';
+import zlib from 'node:zlib';
 import assert from 'node:assert/strict';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { TestClient } from '../helpers/client.js';
@@ -162,5 +163,76 @@ describe('whiteboard', () => {
     await tina.ok('class.grant', { capability: 'draw', allow: false, userId: ids.sam });
     assert.equal(code(await sam.request('wb.live', { update: { type: 'cursor', pageId: 'p1', x: 1, y: 1 } })), 'FORBIDDEN');
     await Promise.all([tina.close(), sam.close()]);
+  });
+});
+
+/** A real PNG of w×h pixels in one colour (uncompressed rows, deflated, with CRCs). */
+function png(w: number, h: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4); crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h, 4); ihdr[8] = 8; ihdr[9] = 2;
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(w * 3, 0x7f)]);
+  const raw = Buffer.concat(Array.from({ length: h }, () => row));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+describe('whiteboard images', () => {
+  let server: TestServer;
+  let roomId: string;
+  let otherRoom: string;
+  const ids: Record<string, number> = {};
+  const assetRows = () => server.arrange((s) => (s.db.prepare('SELECT count(*) AS n FROM assets').get() as { n: number }).n);
+  const upload = (token: string, room: string, body: Buffer, type = 'image/png') =>
+    server.api('POST', `/api/rooms/${room}/assets`, body, { authorization: `Bearer ${token}`, 'content-type': type });
+
+  before(async () => {
+    server = await startServer({ config: { whiteboard: { maxUploadBytes: 200_000 } } });
+    for (const [u, r] of [['tina', 'teacher'], ['sam', 'student'], ['olga', 'student']] as const) ids[u] = server.addUser(u, r);
+    roomId = server.addRoom('Art', { tina: 'teacher', sam: 'student' });
+    otherRoom = server.addRoom('Other', { olga: 'student', tina: 'teacher' });
+  });
+  after(() => server.cleanup());
+
+  it('checks uploads by content, size and permission, stores nothing refused, and serves them to participants', async () => {
+    const tina = await server.login('tina');
+    const sam = await server.login('sam');
+    const olga = await server.login('olga');
+    const fake = Buffer.from('<script>alert(1)</script> not really a png');
+    const refused: Array<[string, Buffer, string, number]> = [
+      [tina, fake, 'image/png', 415],
+      [tina, Buffer.alloc(0), 'image/png', 415],
+      [tina, Buffer.alloc(300_000, 1), 'image/png', 413],
+      [sam, png(4, 4), 'image/png', 403],
+      [olga, png(4, 4), 'image/png', 403],
+    ];
+    for (const [token, body, type, status] of refused) assert.equal((await upload(token, roomId, body, type)).status, status);
+    assert.equal((await server.api('POST', `/api/rooms/${roomId}/assets`, png(2, 2), { 'content-type': 'image/png' })).status, 401);
+    assert.equal(assetRows(), 0, 'nothing stored');
+
+    // The declared Content-Type does not matter: the content decides.
+    const ok = await upload(tina, roomId, png(40, 30), 'application/octet-stream');
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.deepEqual([ok.body.mime, ok.body.width, ok.body.height], ['image/png', 40, 30]);
+    const got = await server.api('GET', `/api/rooms/${roomId}/assets/${ok.body.assetId}`, undefined, { authorization: `Bearer ${sam}` });
+    assert.equal(got.status, 200);
+    assert.equal(got.headers['content-type'], 'image/png');
+    assert.equal((await server.api('GET', `/api/rooms/${roomId}/assets/${ok.body.assetId}`, undefined, { authorization: `Bearer ${olga}` })).status, 403);
+    assert.equal((await server.api('GET', `/api/rooms/${otherRoom}/assets/${ok.body.assetId}`, undefined, { authorization: `Bearer ${olga}` })).status, 404);
+
+    const c = await TestClient.connect(server, tina);
+    await c.join({ roomId });
+    const image = { id: 'img-1', kind: 'image', x: 10, y: 10, w: 400, h: 300, assetId: ok.body.assetId, opacity: 1 };
+    await c.ok('wb.op', { op: { type: 'obj.add', pageId: 'p1', object: image } });
+    assert.equal(code(await c.request('wb.op', { op: { type: 'obj.add', pageId: 'p1', object: { ...image, id: 'img-2', assetId: 'not-uploaded' } } })), 'WB_UNKNOWN_ASSET');
+    await c.ok('wb.op', { op: { type: 'page.background', pageId: 'p1', background: { kind: 'image', assetId: ok.body.assetId } } });
+    // An image uploaded to another room cannot be used here.
+    const elsewhere = await upload(tina, otherRoom, png(2, 2));
+    assert.equal(code(await c.request('wb.op', { op: { type: 'obj.add', pageId: 'p1', object: { ...image, id: 'img-3', assetId: elsewhere.body.assetId } } })), 'WB_UNKNOWN_ASSET');
+    await c.close();
   });
 });
