@@ -5,6 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import { ROOM_ROLES, type Room } from '../../src/rooms/RoomStore.js';
+import { AssetStore } from '../../src/whiteboard/assets.js';
 import { exportRoom } from '../../src/rooms/exportRoom.js';
 import type { RoomRole } from '../../src/protocol/messages.js';
 import { CliError } from '../CliError.js';
@@ -170,7 +171,7 @@ export function registerRoom(program: Command): void {
     .description('export a room (participants, chat, class sessions and attendance, polls, breakout groups) as JSON')
     .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
     .action((id: string, f: { output?: string }, cmd: Command) => withCtx(cmd, (ctx) => {
-      const text = JSON.stringify(exportRoom(id, ctx), null, 2) + '\n';
+      const text = JSON.stringify(exportRoom(id, { ...ctx, assets: new AssetStore(ctx.db, ctx.dataDir) }), null, 2) + '\n';
       if (f.output === undefined) { process.stdout.write(text); return; }
       writeAtomically(f.output, text);
       process.stdout.write(`Exported room ${id} to ${resolve(f.output)}.\n`);

@@ -4,7 +4,7 @@
 // connection. Holds the RoomState (see roomState.ts) and tells subscribers when it changes.
 // Framework-free: components read snapshots through useRoomSession.
 import { CloseCode } from '../protocol/errors.js';
-import type { ChatMessage, ClientMessageOf, ClientMessageType, ResultMap } from '../protocol/messages.js';
+import type { ChatMessage, ClientMessageOf, ClientMessageType, ResultMap, ServerMessage } from '../protocol/messages.js';
 import { Connection, RequestError, describeFinalClose, type ConnectionOptions, type ConnectionStatus, type FinalClose, type PushMessage } from './connection.js';
 import { initialRoomState, movedRoomState, roomReducer, type RoomAction, type RoomState } from './roomState.js';
 
@@ -47,9 +47,14 @@ export interface RoomSessionOptions {
 /** Requests a component may send through the session (the session owns join, leave and hello). */
 export type ActionType = Exclude<ClientMessageType, 'hello' | 'ping' | 'room.join' | 'room.leave'>;
 
+/** One wb.updates frame's updates (others' strokes in progress, cursors, lasers). */
+export type BoardUpdates = Extract<ServerMessage, { type: 'wb.updates' }>['updates'];
+
 export class RoomSession {
   readonly #conn: Connection;
   readonly #listeners = new Set<() => void>();
+  /** Ephemeral board updates go straight to the board (up to 30 frames/s: not room state). */
+  readonly #boardListeners = new Set<(updates: BoardUpdates) => void>();
   #snapshot: SessionSnapshot;
   /** Whether a join of the current room ever succeeded: only then is lastSeq worth resuming from. */
   #joinedOnce = false;
@@ -81,6 +86,12 @@ export class RoomSession {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   };
+
+  /** Live whiteboard updates of the current room, as they come; returns the unsubscribe. */
+  onBoardUpdates(listener: (updates: BoardUpdates) => void): () => void {
+    this.#boardListeners.add(listener);
+    return () => this.#boardListeners.delete(listener);
+  }
 
   start(): void {
     this.#conn.start();
@@ -230,6 +241,9 @@ export class RoomSession {
         break;
       case 'lobby.admitted':
         if (this.#snapshot.status.kind === 'waiting') void this.#join();
+        break;
+      case 'wb.updates':
+        for (const l of [...this.#boardListeners]) l(m.updates);
         break;
     }
   }

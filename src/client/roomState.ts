@@ -3,6 +3,8 @@
 // and is unit-tested (test/unit/roomState.test.ts, test/unit/classView.test.ts).
 import { applyClassEvent, initialClassState, type ClassEvent, type ClassState, type Requestable } from '../protocol/classState.js';
 import type { ChatMessage, JoinResult, LobbyEntry, ParticipantInfo, RoomEvent, RoomInfo, WaitingResult } from '../protocol/messages.js';
+import { emptyBoard, type BoardState } from '../whiteboard/model.js';
+import { applyBoardEvent } from './whiteboard/boardState.js';
 
 export interface RoomState {
   room: RoomInfo | null;
@@ -17,6 +19,8 @@ export interface RoomState {
   snapshotSeq: number;
   /** Class management state as this participant may see it. */
   class: ClassState;
+  /** The room's whiteboard: the join's board (as of snapshotSeq) plus later wb.op events. */
+  board: BoardState;
   /** Staff: who is waiting to be admitted (replaced by every `lobby` frame). */
   lobby: LobbyEntry[];
   /** Set in a breakout group room: the class room it belongs to. */
@@ -55,6 +59,7 @@ export const initialRoomState: RoomState = {
   participants: [],
   snapshotSeq: 0,
   class: initialClassState(),
+  board: emptyBoard(),
   lobby: [],
   parentRoomId: null,
   names: {},
@@ -109,6 +114,8 @@ function applyJoin(state: RoomState, r: JoinResult): RoomState {
     participants: r.participants,
     snapshotSeq: r.head,
     class: r.class,
+    // Always as of head, whatever the resume: replayed wb.op events at or below it are skipped.
+    board: r.board,
     lobby: r.lobby ?? [],
     parentRoomId: r.parentRoomId ?? null,
     names: withNames(state.names, [
@@ -161,8 +168,7 @@ function applyEvent(state: RoomState, e: RoomEvent): RoomState {
     case 'room.closed':
       return { ...next, closed: true };
     case 'wb.op':
-      // The board is not shown in the browser yet (the canvas is the whiteboard issue's next step).
-      return next;
+      return { ...next, board: applyBoardEvent(next.board, e, state.snapshotSeq) };
   }
 }
 

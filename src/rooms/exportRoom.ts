@@ -1,18 +1,34 @@
 // `classroomctl room export`: everything a school may need to keep about a room, as JSON.
-// Format 2 adds class sessions, per-session attendance, polls and breakout groups; every
-// field of format 1 is still there with the same meaning.
+// Format 2 added class sessions, per-session attendance, polls and breakout groups; format 3
+// adds the whiteboard (each page as data and as a self-contained SVG). Every earlier field is
+// still there with the same meaning.
 import type { Db } from '../store/db.js';
 import type { RoomStore } from './RoomStore.js';
 import type { RoomLog } from './RoomLog.js';
 import type { UserStore } from '../auth/UserStore.js';
 import type { ChatMessage, RoomEvent } from '../protocol/messages.js';
 import { attendanceJson, classReport } from './attendance.js';
+import { BoardStore } from '../whiteboard/LiveBoard.js';
+import { pageToSvg } from '../whiteboard/svg.js';
+import type { AssetStore } from '../whiteboard/assets.js';
 
-export const EXPORT_FORMAT = 'classroom-room-export/2';
+export const EXPORT_FORMAT = 'classroom-room-export/3';
 
 export interface AttendanceInterval { joinedAt: number; leftAt: number | null; leaveReason: string | null }
 
-export interface ExportStores { db: Db; rooms: RoomStore; log: RoomLog; users: UserStore }
+export interface ExportStores { db: Db; rooms: RoomStore; log: RoomLog; users: UserStore; assets?: AssetStore }
+
+/** A room's board: pages with their objects, and each page as an SVG with its images inlined. */
+function boardExport(s: ExportStores, roomId: string) {
+  const { state } = new BoardStore(s.db).load(roomId);
+  const assetUrl = (assetId: string) => {
+    const a = s.assets?.get(roomId, assetId);
+    return a && s.assets ? `data:${a.mime};base64,${s.assets.read(a).toString('base64')}` : undefined;
+  };
+  return {
+    pages: state.pages.map((p) => ({ id: p.id, title: p.title, background: p.background, objects: p.objects, svg: pageToSvg(state, p.id, { assetUrl }) })),
+  };
+}
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -114,7 +130,9 @@ export function exportRoom(roomId: string, s: ExportStores, now = Date.now()) {
         startedAt: iso(started?.data.startedAt ?? null),
         members: [...ids].map((userId) => ({ userId, displayName: nameOf(userId) })),
         chat: transcript(list),
+        board: boardExport(s, g.id),
       };
     }),
+    board: boardExport(s, roomId),
   };
 }

@@ -179,7 +179,7 @@ describe('room export, format 2', () => {
         answers?: Array<{ userId: number; displayName: string; choices: number[]; correct: boolean | null }> }>;
       breakouts: Array<{ id: string; name: string; members: Array<{ userId: number; displayName: string }>; chat: Array<{ text: string; from: { userId: number } }> }>;
     };
-    assert.equal(x.format, 'classroom-room-export/2');
+    assert.equal(x.format, 'classroom-room-export/3');
     assert.equal(x.participants.length, 5);
     assert.equal(x.attendance.length, 5, 'the format 1 attendance is still there');
     assert.deepEqual(x.sessions, [{ number: 1, startedAt: iso(1000), endedAt: iso(4600) }, { number: 2, startedAt: iso(8000), endedAt: null }]);

@@ -144,7 +144,7 @@ describe('room close, reopen, export, delete', () => {
       log.append(roomId, 'chat.message', tina.id, { from: { userId: tina.id, displayName: 'tina', role: 'teacher' }, text: 'hello class' });
     });
     const out = JSON.parse((await ok(['room', 'export', roomId])).stdout) as { format: string; room: { id: string }; participants: unknown[]; chat: Array<{ text: string }> };
-    assert.equal(out.format, 'classroom-room-export/2');
+    assert.equal(out.format, 'classroom-room-export/3');
     assert.equal(out.room.id, roomId);
     assert.equal(out.participants.length, 2);
     assert.deepEqual(out.chat.map((m) => m.text), ['hello class']);

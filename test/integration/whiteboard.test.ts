@@ -2,7 +2,11 @@
 import { after, before, describe, it } from 'node:test';
 import zlib from 'node:zlib';
 import assert from 'node:assert/strict';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { CLI, startServer, type TestServer } from '../helpers/server.js';
+
+const run = promisify(execFile);
 import { TestClient } from '../helpers/client.js';
 import { waitFor } from '../helpers/waitFor.js';
 import { applyOp } from '../../src/whiteboard/model.js';
@@ -233,6 +237,16 @@ describe('whiteboard images', () => {
     // An image uploaded to another room cannot be used here.
     const elsewhere = await upload(tina, otherRoom, png(2, 2));
     assert.equal(code(await c.request('wb.op', { op: { type: 'obj.add', pageId: 'p1', object: { ...image, id: 'img-3', assetId: elsewhere.body.assetId } } })), 'WB_UNKNOWN_ASSET');
+    await c.ok('room.leave');
+    const board = (await c.join({ roomId })).board;
     await c.close();
+
+    // The export (read from the database while the server runs) holds the same board, with
+    // each page as an SVG whose images are inlined.
+    const { stdout } = await run(process.execPath, [CLI, '--data-dir', server.dataDir, 'room', 'export', roomId], { maxBuffer: 64 * 1024 * 1024 });
+    const x = JSON.parse(stdout) as { board: { pages: Array<{ id: string; objects: unknown[]; svg: string }> } };
+    assert.deepEqual(x.board.pages.map((p) => p.objects), board.pages.map((p) => p.objects));
+    assert.match(x.board.pages[0]!.svg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    assert.match(x.board.pages[0]!.svg, /data:image\/png;base64,iVBOR/);
   });
 });

@@ -148,7 +148,7 @@ describe('room export, format 2', () => {
     const s = arranged();
     const { f } = s;
     const x = exportRoom(f.roomId, s, f.at(9000));
-    assert.equal(x.format, 'classroom-room-export/2');
+    assert.equal(x.format, 'classroom-room-export/3');
     // Format 1, unchanged in meaning: the class room's own chat and presence.
     assert.deepEqual(x.chat.map((m) => m.text), ['before class', 'welcome', 'hi', 'a private question', 'back again']);
     assert.equal(x.chat.find((m) => m.text === 'a private question')?.direct, true);

@@ -1,0 +1,108 @@
+// The board's toolbar: tools, palette, widths, undo/redo, delete, clear (staff) and exports.
+// Stateless: the board owns every value and passes the callbacks.
+import { cls } from '../format.js';
+import { COLORS, TOOLS, TOOL_LABEL, WIDTHS, type Style, type Tool } from './tools.js';
+
+export interface ToolbarProps {
+  tool: Tool;
+  style: Style;
+  /** Drawing tools are disabled (no draw capability, or offline). */
+  readOnly: boolean;
+  canUndo: boolean;
+  canRedo: boolean;
+  hasSelection: boolean;
+  /** Staff: may clear the page. */
+  leader: boolean;
+  onTool(t: Tool): void;
+  onStyle(s: Style): void;
+  onUndo(): void;
+  onRedo(): void;
+  onDelete(): void;
+  onClear(): void;
+  onExportSvg(): void;
+  onExportPng(): void;
+}
+
+const GLYPH: Record<Tool, string> = {
+  select: '⬚', pen: '✎', highlighter: '▮', line: '╱', arrow: '↗', rect: '▭', ellipse: '◯',
+  text: 'T', sticky: '▤', image: '🖼', eraser: '⌫', laser: '✦',
+};
+
+export function Toolbar(p: ToolbarProps) {
+  return (
+    <div class="wb-toolbar" role="toolbar" aria-label="Whiteboard tools">
+      <div class="wb-group" role="group" aria-label="Tools">
+        {TOOLS.map((t) => (
+          <button
+            key={t}
+            type="button"
+            class={cls('wb-tool', p.tool === t && 'wb-tool-on')}
+            aria-pressed={p.tool === t}
+            title={TOOL_LABEL[t]}
+            aria-label={TOOL_LABEL[t]}
+            disabled={p.readOnly}
+            onClick={() => p.onTool(t)}
+            data-testid={`tool-${t}`}
+          >
+            <span aria-hidden="true">{GLYPH[t]}</span>
+          </button>
+        ))}
+      </div>
+      <div class="wb-group" role="group" aria-label="Colour">
+        {COLORS.map((c, i) => (
+          <button
+            key={c}
+            type="button"
+            class={cls('wb-swatch', `swatch-${i}`, p.style.color === c && 'wb-swatch-on')}
+            aria-pressed={p.style.color === c}
+            aria-label={`Colour ${c}`}
+            title={c}
+            disabled={p.readOnly}
+            onClick={() => p.onStyle({ ...p.style, color: c })}
+            data-testid={`color-${i}`}
+          />
+        ))}
+      </div>
+      <div class="wb-group" role="group" aria-label="Width">
+        {WIDTHS.map((w, i) => (
+          <button
+            key={w}
+            type="button"
+            class={cls('wb-tool', 'wb-width', p.style.width === w && 'wb-tool-on')}
+            aria-pressed={p.style.width === w}
+            aria-label={`Width ${w}`}
+            title={`Width ${w}`}
+            disabled={p.readOnly}
+            onClick={() => p.onStyle({ ...p.style, width: w })}
+          >
+            <span class={`wb-dot wb-dot-${i}`} aria-hidden="true" />
+          </button>
+        ))}
+      </div>
+      <div class="wb-group" role="group" aria-label="Edit">
+        <button type="button" class="wb-tool" title="Undo (Ctrl+Z)" aria-label="Undo" disabled={p.readOnly || !p.canUndo} onClick={p.onUndo} data-testid="wb-undo">
+          <span aria-hidden="true">↶</span>
+        </button>
+        <button type="button" class="wb-tool" title="Redo (Ctrl+Shift+Z)" aria-label="Redo" disabled={p.readOnly || !p.canRedo} onClick={p.onRedo} data-testid="wb-redo">
+          <span aria-hidden="true">↷</span>
+        </button>
+        <button type="button" class="wb-tool" title="Delete selected (Delete)" aria-label="Delete selected" disabled={p.readOnly || !p.hasSelection} onClick={p.onDelete} data-testid="wb-delete">
+          <span aria-hidden="true">🗑</span>
+        </button>
+        {p.leader && (
+          <button type="button" class="btn btn-quiet btn-tiny" disabled={p.readOnly} onClick={p.onClear} data-testid="wb-clear">
+            Clear page
+          </button>
+        )}
+      </div>
+      <div class="wb-group wb-export" role="group" aria-label="Export">
+        <button type="button" class="btn btn-quiet btn-tiny" onClick={p.onExportSvg} data-testid="export-svg">
+          Export SVG
+        </button>
+        <button type="button" class="btn btn-quiet btn-tiny" onClick={p.onExportPng} data-testid="export-png">
+          Export PNG
+        </button>
+      </div>
+    </div>
+  );
+}
