@@ -9,6 +9,7 @@ import { clearedSessionCookie, sessionCookie, tokenOf } from '../auth/cookies.js
 import type { SessionInfo, User } from '../auth/UserStore.js';
 import type { ParticipantRole } from '../protocol/messages.js';
 import { capsOf } from '../protocol/classState.js';
+import { isPdf, type Asset } from '../whiteboard/assets.js';
 import type { Services } from '../rooms/types.js';
 import { WindowCounter } from './RateLimiter.js';
 import type { Gateway } from './gateway.js';
@@ -189,8 +190,12 @@ export class Api {
     const state = this.s.live.get(roomId)?.classState ?? this.s.classes.load(roomId);
     if (!capsOf(state, user.id, role).draw) throw new HttpError(403, 'FORBIDDEN', 'You may not draw on this board, so you cannot add images to it.');
     const body = await r.raw(this.s.config.whiteboard.maxUploadBytes);
-    const a = this.s.assets.save(roomId, body, user.id);
-    return { status: 200, body: { assetId: a.id, mime: a.mime, bytes: a.bytes, width: a.width, height: a.height } };
+    const describe = (a: Asset) => ({ assetId: a.id, mime: a.mime, bytes: a.bytes, width: a.width, height: a.height });
+    if (isPdf(body)) {
+      const pages = await this.s.assets.savePdf(roomId, body, user.id);
+      return { status: 200, body: { pdf: true, pages: pages.map(describe) } };
+    }
+    return { status: 200, body: describe(this.s.assets.save(roomId, body, user.id)) };
   }
 
   #download(r: ApiRequest, roomId: string, assetId: string): ApiResponse {

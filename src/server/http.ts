@@ -8,7 +8,7 @@ import type { Logger } from './log.js';
 /** Largest JSON body the API reads, in bytes: sign-in and invite forms are tiny. */
 const MAX_BODY = 16 * 1024;
 
-const STATUS_OF: Record<string, number> = { INVITE_INVALID: 404, ROOM_NOT_FOUND: 404, NOT_FOUND: 404, FORBIDDEN: 403, BAD_UPLOAD: 415 };
+const STATUS_OF: Record<string, number> = { INVITE_INVALID: 404, ROOM_NOT_FOUND: 404, NOT_FOUND: 404, FORBIDDEN: 403, BAD_UPLOAD: 415, PDF_UNAVAILABLE: 501 };
 
 export interface HttpDeps {
   api: Api;

@@ -1,7 +1,10 @@
 // Uploaded images for the whiteboard. The type is decided by the file's content, never by
 // its name or the Content-Type the client claims; files live in the data directory under a
 // random id, and only participants of the room can read them back.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Db } from '../store/db.js';
@@ -19,6 +22,13 @@ export interface Asset {
 
 /** Largest side of an image we accept, in pixels: bounds what a browser has to decode. */
 const MAX_SIDE = 8192;
+/** Slides per PDF: a lesson, not a book. */
+export const MAX_PDF_PAGES = 60;
+/** Time poppler may spend on one PDF, in ms: a hostile file cannot hold a worker. */
+const PDF_TIMEOUT_MS = 30_000;
+const run = promisify(execFile);
+
+export const isPdf = (buf: Buffer): boolean => buf.length > 5 && buf.toString('latin1', 0, 5) === '%PDF-';
 
 /** Reads the type and pixel size from the bytes themselves; null when it is neither PNG nor JPEG. */
 export function sniffImage(buf: Buffer): { mime: Asset['mime']; width: number; height: number } | null {
@@ -71,6 +81,33 @@ export class AssetStore {
     const sha = createHash('sha256').update(body).digest('hex');
     this.#s.insert.run(id, roomId, 'image', info.mime, body.length, info.width, info.height, sha, uploadedBy, Date.now());
     return { id, roomId, kind: 'image', bytes: body.length, ...info };
+  }
+
+  /**
+   * A PDF becomes one PNG per page (slides), rendered by poppler's pdftoppm at the board's
+   * width; each page is then an ordinary image. The PDF itself is not kept.
+   */
+  async savePdf(roomId: string, body: Buffer, uploadedBy: number): Promise<Asset[]> {
+    const work = mkdtempSync(join(tmpdir(), 'classroom-pdf-'));
+    try {
+      writeFileSync(join(work, 'in.pdf'), body);
+      try {
+        await run('pdftoppm', ['-png', '-scale-to', '1600', '-l', String(MAX_PDF_PAGES + 1), join(work, 'in.pdf'), join(work, 'page')], { timeout: PDF_TIMEOUT_MS });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+          throw new UserError('PDF_UNAVAILABLE', 'PDF slides need poppler-utils on the server (apt-get install poppler-utils); upload images instead.');
+        }
+        throw new UserError('BAD_UPLOAD', 'This PDF could not be read.');
+      }
+      const pages = readdirSync(work).filter((f) => f.startsWith('page') && f.endsWith('.png')).sort();
+      if (pages.length === 0) throw new UserError('BAD_UPLOAD', 'This PDF has no pages.');
+      if (pages.length > MAX_PDF_PAGES) throw new UserError('BAD_UPLOAD', `A PDF may have at most ${MAX_PDF_PAGES} pages.`);
+      // Checked like any upload; all pages are rendered before any is stored.
+      const files = pages.map((f) => readFileSync(join(work, f)));
+      return files.map((f) => this.save(roomId, f, uploadedBy));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   }
 
   get(roomId: string, id: string): Asset | undefined {

@@ -250,3 +250,52 @@ describe('whiteboard images', () => {
     assert.match(x.board.pages[0]!.svg, /data:image\/png;base64,iVBOR/);
   });
 });
+
+/** A small valid PDF: `pages` pages of 400×300 pt, each with a filled rectangle. */
+function pdf(pages: number): Buffer {
+  const objs: string[] = [];
+  const kids = Array.from({ length: pages }, (_, i) => `${3 + i * 2} 0 R`).join(' ');
+  objs.push('<< /Type /Catalog /Pages 2 0 R >>');
+  objs.push(`<< /Type /Pages /Kids [${kids}] /Count ${pages} >>`);
+  for (let i = 0; i < pages; i++) {
+    const content = `0.2 0.4 0.8 rg ${20 + i * 10} 20 200 150 re f`;
+    objs.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 300] /Contents ${4 + i * 2} 0 R >>`);
+    objs.push(`<< /Length ${content.length} >>\nstream\n${content}\nendstream`);
+  }
+  let out = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objs.forEach((o, i) => { offsets.push(out.length); out += `${i + 1} 0 obj\n${o}\nendobj\n`; });
+  const xref = out.length;
+  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n` + offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+describe('PDF slides', () => {
+  let server: TestServer;
+  let roomId: string;
+  before(async () => {
+    server = await startServer();
+    server.addUser('tina', 'teacher');
+    roomId = server.addRoom('Slides', { tina: 'teacher' });
+  });
+  after(() => server.cleanup());
+
+  it('an uploaded PDF becomes one image per page, usable as page backgrounds; a broken PDF stores nothing', async () => {
+    const token = await server.login('tina');
+    const post = (body: Buffer) => server.api('POST', `/api/rooms/${roomId}/assets`, body, { authorization: `Bearer ${token}`, 'content-type': 'application/pdf' });
+    const broken = await post(Buffer.from('%PDF-1.4 this is not really a pdf'));
+    assert.equal(broken.status, 415);
+    assert.equal(server.arrange((s) => (s.db.prepare('SELECT count(*) AS n FROM assets').get() as { n: number }).n), 0);
+    const r = await post(pdf(2));
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.pages.length, 2);
+    assert.deepEqual([r.body.pages[0].mime, r.body.pages[0].width], ['image/png', 1600]);
+    const c = await TestClient.connect(server, token);
+    await c.join({ roomId });
+    await c.ok('wb.op', { op: { type: 'page.background', pageId: 'p1', background: { kind: 'image', assetId: r.body.pages[0].assetId } } });
+    await c.ok('wb.op', { op: { type: 'page.add', pageId: 'p2', title: 'Slide 2' } });
+    await c.ok('wb.op', { op: { type: 'page.background', pageId: 'p2', background: { kind: 'image', assetId: r.body.pages[1].assetId } } });
+    await c.close();
+  });
+});
