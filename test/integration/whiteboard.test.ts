@@ -145,6 +145,24 @@ describe('whiteboard', () => {
     await after.close();
   });
 
+  it('follow me: the teacher pins students to a page, late joiners follow too, and release', async () => {
+    const tina = await TestClient.connect(server, await server.login('tina'));
+    await tina.join({ roomId });
+    const sam = await TestClient.connect(server, await server.login('sam'));
+    await sam.join({ roomId });
+    assert.equal(code(await sam.request('class.follow', { pageId: 'p1' })), 'FORBIDDEN');
+    assert.equal(code(await tina.request('class.follow', { pageId: 'nope' })), 'WB_UNKNOWN_PAGE');
+    await tina.ok('class.follow', { pageId: 'p2' });
+    await sam.waitForEvent((e) => e.kind === 'class.follow' && e.data.pageId === 'p2', 'follow');
+    const sara = await TestClient.connect(server, await server.login('sara'));
+    assert.deepEqual((await sara.join({ roomId })).class.follow, { pageId: 'p2', by: ids.tina });
+    await tina.ok('class.follow', {});
+    assert.equal(code(await tina.request('class.follow', {})), 'NOT_FOUND');
+    await sara.ok('room.leave');
+    assert.equal((await sara.join({ roomId })).class.follow, null);
+    await Promise.all([tina.close(), sam.close(), sara.close()]);
+  });
+
   it('strokes in progress are relayed live, coalesced, and never stored', async () => {
     const tina = await TestClient.connect(server, await server.login('tina'));
     await tina.join({ roomId });
