@@ -8,6 +8,7 @@ import { delimiter, join } from 'node:path';
 /** Binaries the tests need, and the Debian package that provides each. */
 const REQUIRED = [
   { binary: '/usr/bin/chromium', debianPackage: 'chromium' }, // test/browser (playwright-core)
+  { binary: '/usr/bin/pdftoppm', debianPackage: 'poppler-utils' }, // test/unit/whiteboardPdf (and pdfinfo)
 ];
 
 const isExecutable = (path) => {

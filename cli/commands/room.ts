@@ -6,6 +6,8 @@ import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import { ROOM_ROLES, type Room } from '../../src/rooms/RoomStore.js';
 import { AssetStore } from '../../src/whiteboard/assets.js';
+import { BoardStore } from '../../src/whiteboard/LiveBoard.js';
+import { roomBoardPdf } from '../../src/whiteboard/exportPdf.js';
 import { exportRoom } from '../../src/rooms/exportRoom.js';
 import type { RoomRole } from '../../src/protocol/messages.js';
 import { CliError } from '../CliError.js';
@@ -32,7 +34,7 @@ async function closeLive(ctx: Ctx, id: string): Promise<string> {
 }
 
 /** Writes next to the target and renames over it, so a reader never sees half a file. */
-function writeAtomically(file: string, text: string): void {
+function writeAtomically(file: string, text: string | Buffer): void {
   const target = resolve(file);
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
@@ -170,8 +172,15 @@ export function registerRoom(program: Command): void {
   room.command('export <id>')
     .description('export a room (participants, chat, class sessions and attendance, polls, breakout groups) as JSON')
     .option('-o, --output <file>', 'write to this file (atomically) instead of stdout')
-    .action((id: string, f: { output?: string }, cmd: Command) => withCtx(cmd, (ctx) => {
-      const text = JSON.stringify(exportRoom(id, { ...ctx, assets: new AssetStore(ctx.db, ctx.dataDir) }), null, 2) + '\n';
+    .option('--board-pdf <file>', 'also write the whole whiteboard as a PDF (one page per board page)')
+    .action((id: string, f: { output?: string; boardPdf?: string }, cmd: Command) => withCtx(cmd, (ctx) => {
+      const assets = new AssetStore(ctx.db, ctx.dataDir);
+      const text = JSON.stringify(exportRoom(id, { ...ctx, assets }), null, 2) + '\n';
+      if (f.boardPdf !== undefined) {
+        const pdf = roomBoardPdf(new BoardStore(ctx.db), assets, id, ctx.rooms.require(id).title);
+        writeAtomically(f.boardPdf, pdf);
+        process.stderr.write(`Wrote the whiteboard of room ${id} to ${resolve(f.boardPdf)}.\n`);
+      }
       if (f.output === undefined) { process.stdout.write(text); return; }
       writeAtomically(f.output, text);
       process.stdout.write(`Exported room ${id} to ${resolve(f.output)}.\n`);

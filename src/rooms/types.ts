@@ -25,6 +25,7 @@ import type { LiveRoom } from './LiveRoom.js';
 import type { Config } from '../config/config.js';
 import type { ClassStore } from '../class/ClassStore.js';
 import type { AssetStore } from '../whiteboard/assets.js';
+import type { BoardStore } from '../whiteboard/LiveBoard.js';
 
 export interface Services {
   readonly config: Config;
@@ -34,6 +35,7 @@ export interface Services {
   readonly live: RoomManager;
   readonly classes: ClassStore;
   readonly assets: AssetStore;
+  readonly boards: BoardStore;
 }
 
 /** What a message handler sees of the connection it serves. */

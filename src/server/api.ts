@@ -10,6 +10,7 @@ import type { SessionInfo, User } from '../auth/UserStore.js';
 import type { ParticipantRole } from '../protocol/messages.js';
 import { capsOf } from '../protocol/classState.js';
 import { isPdf, type Asset } from '../whiteboard/assets.js';
+import { roomBoardPdf } from '../whiteboard/exportPdf.js';
 import type { Services } from '../rooms/types.js';
 import { WindowCounter } from './RateLimiter.js';
 import type { Gateway } from './gateway.js';
@@ -78,6 +79,8 @@ export class Api {
       }
       if (method === 'POST' && m[2]) return this.#redeem(r, m[1]!);
     }
+    m = /^\/api\/rooms\/([a-z0-9]{4,32})\/board\.pdf$/.exec(path);
+    if (m && method === 'GET') return this.#boardPdf(r, m[1]!);
     m = /^\/api\/rooms\/([a-z0-9]{4,32})\/assets(?:\/([A-Za-z0-9_-]{1,40}))?$/.exec(path);
     if (m) {
       if (method === 'POST' && !m[2]) return this.#upload(r, m[1]!);
@@ -196,6 +199,16 @@ export class Api {
       return { status: 200, body: { pdf: true, pages: pages.map(describe) } };
     }
     return { status: 200, body: describe(this.s.assets.save(roomId, body, user.id)) };
+  }
+
+  #boardPdf(r: ApiRequest, roomId: string): ApiResponse {
+    this.#participant(r, roomId);
+    const room = this.s.rooms.require(roomId);
+    // The live board when the room is in use (it may be ahead of the last snapshot).
+    const live = this.s.live.get(roomId)?.board.state;
+    const pdf = roomBoardPdf(this.s.boards, this.s.assets, roomId, room.title, live);
+    const name = room.title.replace(/[^A-Za-z0-9 _-]+/g, '').trim().slice(0, 60) || 'board';
+    return { status: 200, bytes: pdf, headers: { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${name}.pdf"`, 'cache-control': 'no-store' } };
   }
 
   #download(r: ApiRequest, roomId: string, assetId: string): ApiResponse {

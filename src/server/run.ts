@@ -58,6 +58,7 @@ export async function startServer(dataDir: string, overrides: ServeOverrides = {
   const db = openDb(join(dataDir, DB_FILE));
   const roomLog = new RoomLog(db);
   const classes = new ClassStore(db);
+  const boards = new BoardStore(db);
   const services: Services = {
     config,
     users: new UserStore(db),
@@ -65,10 +66,11 @@ export async function startServer(dataDir: string, overrides: ServeOverrides = {
     log: roomLog,
     classes,
     assets: new AssetStore(db, dataDir),
+    boards,
     live: new RoomManager(roomLog, {
       graceMs: config.rooms.reconnectGraceSeconds * 1000,
       classStore: classes,
-      boardStore: new BoardStore(db),
+      boardStore: boards,
       onOpen: (room) => armBreakoutTimer(services, room),
     }),
   };

@@ -93,41 +93,43 @@ export function decodePng(buf: Buffer): DecodedImage {
     : trns && colorType === 2 && trns.length >= 6 ? [trns.readUInt16BE(0), trns.readUInt16BE(2), trns.readUInt16BE(4)]
       : null;
 
+  const to8 = (v: number): number => (depth === 16 ? v >> 8 : depth === 8 ? v : Math.round((v * 255) / maxSample));
+  /** Sample k of an unfiltered row, at the image's own depth. */
+  const read = (row: Uint8Array, k: number): number => (depth === 8 ? row[k]!
+    : depth === 16 ? (row[2 * k]! << 8) | row[2 * k + 1]!
+      : (row[(k * depth) >> 3]! >> (8 - depth - ((k * depth) & 7))) & maxSample);
+  const n = ct.samples;
   let offset = 0;
-  const sample = new Array<number>(4);
   for (const g of geometry) {
     const rowBytes = Math.ceil((g.w * bitsPerPixel) / 8);
-    let prev = new Uint8Array(rowBytes);
+    let prev: Uint8Array = new Uint8Array(rowBytes);
     for (let j = 0; j < g.h; j++) {
       const row = unfilter(raw[offset]!, raw.subarray(offset + 1, offset + 1 + rowBytes), prev, bpp);
       offset += 1 + rowBytes;
       prev = row;
       const y = g.y0 + j * g.dy;
-      for (let i = 0; i < g.w; i++) {
-        for (let s = 0; s < ct.samples; s++) {
-          const k = i * ct.samples + s;
-          sample[s] = depth === 16 ? (row[2 * k]! << 8) | row[2 * k + 1]!
-            : depth === 8 ? row[k]!
-              : (row[(k * depth) >> 3]! >> (8 - depth - ((k * depth) & 7))) & maxSample;
-        }
-        const at = y * width + g.x0 + i * g.dx;
-        const to8 = (v: number): number => (depth === 16 ? v >> 8 : depth === 8 ? v : Math.round((v * 255) / maxSample));
+      for (let i = 0, at = y * width + g.x0; i < g.w; i++, at += g.dx) {
+        const k = i * n;
         let a = 255;
         if (colorType === 3) {
-          const index = sample[0]!;
+          const index = read(row, k);
           if (3 * index + 2 >= palette!.length) throw new PngError('palette index out of range');
-          palette!.copy(pixels, at * 3, 3 * index, 3 * index + 3);
+          pixels[at * 3] = palette![3 * index]!;
+          pixels[at * 3 + 1] = palette![3 * index + 1]!;
+          pixels[at * 3 + 2] = palette![3 * index + 2]!;
           if (trns && index < trns.length) a = trns[index]!;
         } else if (channels === 1) {
-          pixels[at] = to8(sample[0]!);
-          if (colorType === 4) a = to8(sample[1]!);
-          else if (key && sample[0] === key[0]) a = 0;
+          const v = read(row, k);
+          pixels[at] = to8(v);
+          if (colorType === 4) a = to8(read(row, k + 1));
+          else if (key && v === key[0]) a = 0;
         } else {
-          pixels[at * 3] = to8(sample[0]!);
-          pixels[at * 3 + 1] = to8(sample[1]!);
-          pixels[at * 3 + 2] = to8(sample[2]!);
-          if (colorType === 6) a = to8(sample[3]!);
-          else if (key && sample[0] === key[0] && sample[1] === key[1] && sample[2] === key[2]) a = 0;
+          const [r, gr, b] = [read(row, k), read(row, k + 1), read(row, k + 2)];
+          pixels[at * 3] = to8(r);
+          pixels[at * 3 + 1] = to8(gr);
+          pixels[at * 3 + 2] = to8(b);
+          if (colorType === 6) a = to8(read(row, k + 3));
+          else if (key && r === key[0] && gr === key[1] && b === key[2]) a = 0;
         }
         if (a !== 255) {
           alpha[at] = a;

@@ -315,5 +315,16 @@ describe('PDF slides', () => {
     await c.ok('wb.op', { op: { type: 'page.add', pageId: 'p2', title: 'Slide 2' } });
     await c.ok('wb.op', { op: { type: 'page.background', pageId: 'p2', background: { kind: 'image', assetId: r.body.pages[1].assetId } } });
     await c.close();
+
+    // The whole board as a PDF, from the browser's endpoint and from the CLI: one page per board page.
+    const got = await server.api('GET', `/api/rooms/${roomId}/board.pdf`, undefined, { authorization: `Bearer ${token}` });
+    assert.equal(got.status, 200);
+    assert.equal(got.headers['content-type'], 'application/pdf');
+    assert.equal((await server.api('GET', `/api/rooms/${roomId}/board.pdf`)).status, 401);
+    const file = `${server.dataDir}/../board.pdf`;
+    await run(process.execPath, [CLI, '--data-dir', server.dataDir, 'room', 'export', roomId, '--output', `${server.dataDir}/../export.json`, '--board-pdf', file]);
+    const info = (await run('pdfinfo', [file])).stdout;
+    assert.match(info, /Pages:\s+2/);
+    assert.match(info, /Title:\s+Slides/);
   });
 });
