@@ -1,7 +1,7 @@
 // The classroom screen: header with the connection state, the reconnect / ended / breakout
 // banners, the chat, the class tools (staff) and the participant list; or a whole-body screen
 // for the waiting room and for the end (removed, declined, class ended).
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ParticipantInfo } from '../../protocol/messages.js';
 import type { Me } from '../api.js';
 import { canControl, myCaps } from '../classView.js';
@@ -20,6 +20,7 @@ import { HandsQueue } from './class/Hands.js';
 import { StudentBar } from './class/StudentBar.js';
 import { StudentPollCard } from './class/StudentPoll.js';
 import { useStaffUi, type StaffUi } from './class/useStaffUi.js';
+import { Whiteboard } from '../whiteboard/Whiteboard.js';
 
 export function Classroom({ roomId, me, onSignOut }: { roomId: string; me: Me; onSignOut: () => void }) {
   const [session, snap] = useRoomSession(roomId);
@@ -146,34 +147,55 @@ function Body({ session, snap, staff, panel, onEscape, me, onSignOut }: BodyProp
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && panel !== null) onEscape();
   };
+  // Board and chat side by side on wide screens; elsewhere tabs (chat first, as before).
+  const [view, setView] = useState<'chat' | 'board'>('chat');
+  const split = useMedia(staff ? SPLIT_QUERY_STAFF : SPLIT_QUERY);
 
   return (
     <div class={cls('classroom-body', staff && 'classroom-body-staff')}>
-      <section class="chat" aria-labelledby="chat-title">
-        <h2 id="chat-title" class="visually-hidden">Chat</h2>
-        {!staff && room.self && <StudentPollCard />}
-        {status.kind === 'connecting' && room.room === null ? (
-          <p class="muted chat-loading" role="status">Connecting to the room…</p>
-        ) : (
-          <MessageList
+      <div class={cls('stage', `stage-${view}`)}>
+        <div class="stage-tabs" role="tablist" aria-label="Board or chat">
+          {(['board', 'chat'] as const).map((v) => (
+            <button
+              key={v}
+              type="button"
+              role="tab"
+              class={cls('stage-tab', view === v && 'stage-tab-on')}
+              aria-selected={view === v}
+              onClick={() => setView(v)}
+              data-testid={`tab-${v}`}
+            >
+              {v === 'board' ? 'Whiteboard' : 'Chat'}
+            </button>
+          ))}
+        </div>
+        {room.self && <Whiteboard key={snap.roomId} visible={split || view === 'board'} />}
+        <section class="chat" aria-labelledby="chat-title">
+          <h2 id="chat-title" class="visually-hidden">Chat</h2>
+          {!staff && room.self && <StudentPollCard />}
+          {status.kind === 'connecting' && room.room === null ? (
+            <p class="muted chat-loading" role="status">Connecting to the room…</p>
+          ) : (
+            <MessageList
+              key={snap.roomId}
+              messages={room.messages}
+              hasMore={room.hasMore}
+              self={room.self}
+              onLoadEarlier={connected ? () => session.loadEarlier() : null}
+              onDelete={connected ? (id) => session.deleteMessage(id) : null}
+            />
+          )}
+          {!staff && room.self && !ended && <StudentBar />}
+          <Composer
             key={snap.roomId}
-            messages={room.messages}
-            hasMore={room.hasMore}
-            self={room.self}
-            onLoadEarlier={connected ? () => session.loadEarlier() : null}
-            onDelete={connected ? (id) => session.deleteMessage(id) : null}
+            roomId={snap.roomId}
+            connected={connected}
+            disabledReason={ended ? 'You can no longer send messages in this room.' : chatOff}
+            recipients={dmRecipients(room)}
+            onSend={(text, to) => session.send(text, to)}
           />
-        )}
-        {!staff && room.self && !ended && <StudentBar />}
-        <Composer
-          key={snap.roomId}
-          roomId={snap.roomId}
-          connected={connected}
-          disabledReason={ended ? 'You can no longer send messages in this room.' : chatOff}
-          recipients={dmRecipients(room)}
-          onSend={(text, to) => session.send(text, to)}
-        />
-      </section>
+        </section>
+      </div>
       {staff && (
         <aside id="tools-panel" class={cls('tools', panel === 'tools' && 'tools-open')} aria-label="Class tools" onKeyDown={onKeyDown} data-testid="class-tools">
           {ui === 'failed' ? (
@@ -209,6 +231,22 @@ function Body({ session, snap, staff, panel, onEscape, me, onSignOut }: BodyProp
       </aside>
     </div>
   );
+}
+
+/** Wide enough for the board and the chat side by side (matches the stylesheet). */
+const SPLIT_QUERY = '(min-width: 1500px)';
+/** Staff have the class tools column too. */
+const SPLIT_QUERY_STAFF = '(min-width: 1900px)';
+
+function useMedia(query: string): boolean {
+  const [on, setOn] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const m = window.matchMedia(query);
+    const change = () => setOn(m.matches);
+    m.addEventListener('change', change);
+    return () => m.removeEventListener('change', change);
+  }, [query]);
+  return on;
 }
 
 const STATUS_TEXT: Record<SessionStatus['kind'], string> = {

@@ -1,6 +1,7 @@
 // The board's toolbar: tools, palette, widths, undo/redo, delete, clear (staff) and exports.
 // Stateless: the board owns every value and passes the callbacks.
 import { cls } from '../format.js';
+import { RedoIcon, TOOL_ICON, TrashIcon, UndoIcon } from './icons.js';
 import { COLORS, TOOLS, TOOL_LABEL, WIDTHS, type Style, type Tool } from './tools.js';
 
 export interface ToolbarProps {
@@ -23,11 +24,6 @@ export interface ToolbarProps {
   onExportPng(): void;
 }
 
-const GLYPH: Record<Tool, string> = {
-  select: '⬚', pen: '✎', highlighter: '▮', line: '╱', arrow: '↗', rect: '▭', ellipse: '◯',
-  text: 'T', sticky: '▤', image: '🖼', eraser: '⌫', laser: '✦',
-};
-
 export function Toolbar(p: ToolbarProps) {
   return (
     <div class="wb-toolbar" role="toolbar" aria-label="Whiteboard tools">
@@ -44,7 +40,7 @@ export function Toolbar(p: ToolbarProps) {
             onClick={() => p.onTool(t)}
             data-testid={`tool-${t}`}
           >
-            <span aria-hidden="true">{GLYPH[t]}</span>
+            {TOOL_ICON[t]()}
           </button>
         ))}
       </div>
@@ -81,13 +77,13 @@ export function Toolbar(p: ToolbarProps) {
       </div>
       <div class="wb-group" role="group" aria-label="Edit">
         <button type="button" class="wb-tool" title="Undo (Ctrl+Z)" aria-label="Undo" disabled={p.readOnly || !p.canUndo} onClick={p.onUndo} data-testid="wb-undo">
-          <span aria-hidden="true">↶</span>
+          <UndoIcon />
         </button>
         <button type="button" class="wb-tool" title="Redo (Ctrl+Shift+Z)" aria-label="Redo" disabled={p.readOnly || !p.canRedo} onClick={p.onRedo} data-testid="wb-redo">
-          <span aria-hidden="true">↷</span>
+          <RedoIcon />
         </button>
         <button type="button" class="wb-tool" title="Delete selected (Delete)" aria-label="Delete selected" disabled={p.readOnly || !p.hasSelection} onClick={p.onDelete} data-testid="wb-delete">
-          <span aria-hidden="true">🗑</span>
+          <TrashIcon />
         </button>
         {p.leader && (
           <button type="button" class="btn btn-quiet btn-tiny" disabled={p.readOnly} onClick={p.onClear} data-testid="wb-clear">
