@@ -22,6 +22,10 @@ export interface ToolbarProps {
   onClear(): void;
   onExportSvg(): void;
   onExportPng(): void;
+  /** Where the whole board downloads as a PDF. */
+  pdfHref: string;
+  /** Staff: turn a PDF into slide pages. */
+  onSlides(file: File): void;
 }
 
 export function Toolbar(p: ToolbarProps) {
@@ -98,6 +102,25 @@ export function Toolbar(p: ToolbarProps) {
         <button type="button" class="btn btn-quiet btn-tiny" onClick={p.onExportPng} data-testid="export-png">
           Export PNG
         </button>
+        <a class="btn btn-quiet btn-tiny" href={p.pdfHref} download data-testid="export-pdf">
+          Export PDF
+        </a>
+        {p.leader && !p.readOnly && (
+          <label class="btn btn-quiet btn-tiny" data-testid="wb-slides">
+            Add slides (PDF)
+            <input
+              type="file"
+              accept="application/pdf"
+              class="visually-hidden"
+              onChange={(e) => {
+                const input = e.currentTarget;
+                const file = input.files?.[0];
+                input.value = '';
+                if (file) p.onSlides(file);
+              }}
+            />
+          </label>
+        )}
       </div>
     </div>
   );

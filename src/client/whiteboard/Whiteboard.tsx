@@ -20,7 +20,7 @@ import {
   COLORS, StrokeBuilder, handleOf, imageObject, isShapeTool, movePatch, newId, objectAt, patched, resizable, resizePatch,
   shapeFromDrag, strokeObjects, strokeWidth, textObject, type Pt, type ShapeTool, type Style, type Tool,
 } from './tools.js';
-import { uploadImage } from './upload.js';
+import { uploadImage, uploadSlides } from './upload.js';
 
 /** A gesture in progress (kept in a ref: pointer moves must not re-render the component). */
 type Drag =
@@ -393,6 +393,21 @@ export function Whiteboard({ visible }: { visible: boolean }) {
     }
   };
 
+  /** Each page of the PDF becomes a new board page with that slide as its background. */
+  const addSlides = async (file: File) => {
+    if (!room.room) return;
+    try {
+      const slides = await uploadSlides(room.room.id, file);
+      slides.forEach((slide, i) => {
+        const pageId = newId();
+        sendOp({ type: 'page.add', pageId, title: `Slide ${i + 1}` });
+        sendOp({ type: 'page.background', pageId, background: { kind: 'image', assetId: slide.assetId } });
+      });
+    } catch (e) {
+      showError(e);
+    }
+  };
+
   // ---------------------------------------------------------------- keyboard
 
   const actions = useRef({ undo: () => {}, redo: () => {}, del: () => {} });
@@ -487,6 +502,8 @@ export function Whiteboard({ visible }: { visible: boolean }) {
         onClear={() => sendOp({ type: 'page.clear', pageId: page.id })}
         onExportSvg={exportSvg}
         onExportPng={exportPng}
+        pdfHref={room.room ? `/api/rooms/${encodeURIComponent(room.room.id)}/board.pdf` : '#'}
+        onSlides={(file) => void addSlides(file)}
       />
       {editor && (
         <TextEditor

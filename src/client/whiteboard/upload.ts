@@ -29,3 +29,21 @@ export async function uploadImage(roomId: string, file: Blob): Promise<UploadedA
   }
   return data;
 }
+
+/** A PDF of slides: the server renders each page to an image; answered with one asset a page. */
+export async function uploadSlides(roomId: string, file: Blob): Promise<UploadedAsset[]> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/rooms/${encodeURIComponent(roomId)}/assets`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/pdf', accept: 'application/json' },
+      body: file,
+    });
+  } catch {
+    throw new Error('Could not reach the server to upload the slides.');
+  }
+  const data = (await res.json().catch(() => null)) as { pages?: UploadedAsset[]; error?: { message?: string } } | null;
+  if (!res.ok || !data?.pages) throw new Error(data?.error?.message ?? `The upload failed (HTTP ${res.status}).`);
+  return data.pages;
+}
