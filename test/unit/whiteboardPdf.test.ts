@@ -2,7 +2,7 @@
 // deterministic, and a picture poppler renders with every object where the SVG puts it:
 // colours, group opacity, images right side up with their alpha, missing images as grey boxes.
 // Also the PNG decoder against every colour type, bit depth, filter and Adam7, and libpng's own
-// output (pdftoppm's renders). Needs pdftoppm and pdfinfo (poppler-utils; scripts/test-deps.mjs).
+// output (pdftoppm's renders). Needs pdftoppm and pdfinfo (poppler-utils; scripts/system-deps.mjs).
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
