@@ -42,65 +42,40 @@ function send(res: ServerResponse, status: number, body?: unknown, headers: Reco
   res.end(text);
 }
 
-function readRaw(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? NaN);
-  if (declared > limit) {
+/** The body, refused with 413 past `limit` bytes (read and discarded, so the 413 reaches the client; requestTimeout bounds it). */
+function readRaw(req: IncomingMessage, limit: number, what = 'The request body'): Promise<Buffer> {
+  const tooLarge = () => new HttpError(413, 'TOO_LARGE', `${what} is larger than ${limit} bytes.`, { connection: 'close' });
+  if (Number(req.headers['content-length'] ?? NaN) > limit) {
     req.resume();
-    return Promise.reject(new HttpError(413, 'TOO_LARGE', `The file is larger than ${limit} bytes.`, { connection: 'close' }));
+    return Promise.reject(tooLarge());
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
-        if (!tooLarge) {
-          tooLarge = true;
-          chunks.length = 0;
-          reject(new HttpError(413, 'TOO_LARGE', `The file is larger than ${limit} bytes.`, { connection: 'close' }));
-        }
-        return;
+      if (size <= limit) chunks.push(c);
+      else if (size - c.length <= limit) {
+        chunks.length = 0;
+        reject(tooLarge());
       }
-      chunks.push(c);
     });
-    req.on('end', () => { if (!tooLarge) resolve(Buffer.concat(chunks)); });
+    req.on('end', () => { if (size <= limit) resolve(Buffer.concat(chunks)); });
     req.on('error', reject);
   });
 }
 
-function readJson(req: IncomingMessage): Promise<unknown> {
+async function readJson(req: IncomingMessage): Promise<unknown> {
   if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
     // Requiring JSON also means a cross-site form cannot post here without a CORS preflight.
-    return Promise.reject(new HttpError(415, 'BAD_REQUEST', 'Send a JSON body (Content-Type: application/json).'));
+    throw new HttpError(415, 'BAD_REQUEST', 'Send a JSON body (Content-Type: application/json).');
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        // Keep reading (and discarding) so the 413 reaches the client; requestTimeout bounds it.
-        if (!tooLarge) {
-          tooLarge = true;
-          chunks.length = 0;
-          reject(new HttpError(413, 'TOO_LARGE', `The request body is larger than ${MAX_BODY} bytes.`, { connection: 'close' }));
-        }
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => {
-      if (tooLarge) return;
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      } catch {
-        reject(new HttpError(400, 'BAD_JSON', 'The request body is not valid JSON.'));
-      }
-    });
-    req.on('error', reject);
-  });
+  const body = await readRaw(req, MAX_BODY);
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'BAD_JSON', 'The request body is not valid JSON.');
+  }
 }
 
 const APP_ROUTES = /^\/(|login|rooms|room\/[a-z0-9]{1,32}|join\/[A-Za-z0-9_-]{1,128})$/;
@@ -119,7 +94,7 @@ export function requestHandler(deps: HttpDeps, secure: boolean) {
         return send(res, 403, { error: { code: 'FORBIDDEN', message: 'Cross-origin requests are not allowed.' } });
       }
       deps.api
-        .handle({ method, path, req, body: () => readJson(req), raw: (limit) => readRaw(req, limit), secure, remote: req.socket.remoteAddress ?? 'unknown' })
+        .handle({ method, path, req, body: () => readJson(req), raw: (limit) => readRaw(req, limit, 'The file'), secure, remote: req.socket.remoteAddress ?? 'unknown' })
         .then((r: ApiResponse) => {
           if (!r.bytes) return send(res, r.status, r.body, r.headers);
           res.writeHead(r.status, { ...r.headers, 'content-length': r.bytes.length });

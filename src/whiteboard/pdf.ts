@@ -25,7 +25,7 @@ import { deflateSync } from 'node:zlib';
 import type { BoardState, WbObject, WbPage } from '../protocol/whiteboard.js';
 import { WB_CANVAS } from '../protocol/whiteboardLimits.js';
 import { decodePng } from './png.js';
-import { STICKY_PADDING, STICKY_TEXT_COLOR, arrowHead, lineBaseline, objectBounds, textLines } from './svg.js';
+import { STICKY_PADDING, STICKY_TEXT_COLOR, arrowHead, lineBaseline, textLines, viewBox } from './svg.js';
 
 export interface PdfImage {
   readonly mime: 'image/png' | 'image/jpeg';
@@ -116,7 +116,7 @@ class PdfDocument {
   }
 
   #page(page: WbPage, parent: number): number {
-    const box = pageBox(page, this.#opts.fit ?? 'canvas', this.#opts.padding ?? 16);
+    const box = viewBox(page, this.#opts.fit ?? 'canvas', this.#opts.padding ?? 16);
     const s = Math.min(PDF_POINTS_PER_UNIT, MAX_PAGE_SIDE / Math.max(box.w, box.h));
     const [pw, ph] = [box.w * s, box.h * s];
     // Flip y so that everything below is drawn in canvas units, y down, as in the SVG.
@@ -447,21 +447,6 @@ function jpegInfo(buf: Buffer): { width: number; height: number; components: num
 
 // ---------------------------------------------------------------- page box and numbers
 
-/** svg.ts's view box rule: content bounds padded, with the canvas for 'canvas' or a background. */
-function pageBox(page: WbPage, fit: 'content' | 'canvas', padding: number): Box {
-  const canvas: Box = { x: 0, y: 0, w: WB_CANVAS.width, h: WB_CANVAS.height };
-  const boxes = page.objects.map(objectBounds);
-  if (page.background || fit === 'canvas') boxes.push(canvas);
-  if (boxes.length === 0) return canvas;
-  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const b of boxes) {
-    const pad = b === canvas ? 0 : padding;
-    x0 = Math.min(x0, b.x - pad); y0 = Math.min(y0, b.y - pad);
-    x1 = Math.max(x1, b.x + b.w + pad); y1 = Math.max(y1, b.y + b.h + pad);
-  }
-  x0 = Math.floor(x0); y0 = Math.floor(y0);
-  return { x: x0, y: y0, w: Math.max(1, Math.ceil(x1) - x0), h: Math.max(1, Math.ceil(y1) - y0) };
-}
 
 /**
  * A number with at most `digits` decimals, never "-0". A multiple of 10^-digits (digits ≤ 6)

@@ -177,7 +177,8 @@ export function objectBounds(o: WbObject): Box {
 
 const grow = (b: Box, by: number): Box => ({ x: b.x - by, y: b.y - by, w: b.w + 2 * by, h: b.h + 2 * by });
 
-function viewBox(page: WbPage, fit: 'content' | 'canvas', padding: number): Box {
+/** The area a page export shows: content bounds padded, with the canvas for 'canvas' or a background. */
+export function viewBox(page: WbPage, fit: 'content' | 'canvas', padding: number): Box {
   const canvas: Box = { x: 0, y: 0, w: WB_CANVAS.width, h: WB_CANVAS.height };
   const boxes = page.objects.map(objectBounds);
   if (page.background || fit === 'canvas') boxes.push(canvas);

@@ -5,6 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { pdf } from '../helpers/files.js';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/waitFor.js';
@@ -204,7 +205,7 @@ describe('whiteboard in the browser', () => {
 
     // Slides: a two-page PDF becomes two new pages with those slides as backgrounds, for everyone.
     const before = await s.getByTestId('wb-pages').locator('[data-page]').count();
-    await t.getByTestId('wb-slides').locator('input').setInputFiles({ name: 'lesson.pdf', mimeType: 'application/pdf', buffer: slidesPdf(2) });
+    await t.getByTestId('wb-slides').locator('input').setInputFiles({ name: 'lesson.pdf', mimeType: 'application/pdf', buffer: pdf(2) });
     await s.getByTestId(`wb-page-${before + 1}`).waitFor();
     assert.deepEqual(await s.getByTestId('wb-pages').locator('[data-page]').allTextContents(), [
       ...(await t.getByTestId('wb-pages').locator('[data-page]').allTextContents()).slice(0, before), 'Slide 1', 'Slide 2',
@@ -218,21 +219,3 @@ describe('whiteboard in the browser', () => {
     assert.deepEqual([...teacher.problems, ...student.problems], []);
   });
 });
-
-/** A small valid PDF of `pages` pages, each with a filled rectangle (xref offsets computed). */
-function slidesPdf(pages: number): Buffer {
-  const objs: string[] = ['<< /Type /Catalog /Pages 2 0 R >>',
-    `<< /Type /Pages /Kids [${Array.from({ length: pages }, (_, i) => `${3 + i * 2} 0 R`).join(' ')}] /Count ${pages} >>`];
-  for (let i = 0; i < pages; i++) {
-    const content = `0.9 0.5 0.1 rg ${20 + i * 40} 20 200 150 re f`;
-    objs.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 225] /Contents ${4 + i * 2} 0 R >>`);
-    objs.push(`<< /Length ${content.length} >>\nstream\n${content}\nendstream`);
-  }
-  let out = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objs.forEach((o, i) => { offsets.push(out.length); out += `${i + 1} 0 obj\n${o}\nendobj\n`; });
-  const xref = out.length;
-  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n` + offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
-  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
