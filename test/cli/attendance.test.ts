@@ -2,11 +2,12 @@
 // a database arranged through the real stores (see test/helpers/classFixture.ts).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Scratch, ctl, install, show, snapshot, withStores, type Run } from './harness.js';
+import { Scratch, ctl, install, withStores, type Run, expectations } from './harness.js';
 import { arrangeClass, EVE_NAME, EXPECTED_SESSION_1, type ClassFixture } from '../helpers/classFixture.js';
 
 const scratch = new Scratch();
 let dataDir = '';
+const { ok, refused } = expectations(() => dataDir);
 let f: ClassFixture;
 let emptyRoom = '';
 // Session 2 started 2000 s ago and is still running.
@@ -21,24 +22,6 @@ before(async () => {
 after(() => scratch.cleanup());
 
 const run = (args: string[]) => ctl(args, { dataDir });
-
-async function ok(args: string[]): Promise<Run> {
-  const r = await run(args);
-  assert.equal(r.code, 0, show(r));
-  assert.equal(r.stderr, '', show(r));
-  return r;
-}
-
-/** Refused: exit code, the message on stderr, nothing on stdout, database untouched. */
-async function refused(args: string[], code: number, message: RegExp): Promise<Run> {
-  const before = snapshot(dataDir);
-  const r = await run(args);
-  assert.equal(r.code, code, show(r));
-  assert.match(r.stderr, message);
-  assert.equal(r.stdout, '', show(r));
-  assert.deepEqual(snapshot(dataDir), before, 'the database changed');
-  return r;
-}
 
 /** RFC 4180: quoted fields may hold commas, doubled quotes and line breaks; records end in CRLF. */
 function parseCsv(text: string): string[][] {

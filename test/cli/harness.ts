@@ -1,5 +1,6 @@
 // Runs the real classroomctl (bin/classroomctl.js, built into dist/) as a child process
 // against throwaway data directories, and reads the SQLite file behind it directly.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -85,4 +86,30 @@ export async function closedPort(): Promise<number> {
   const port = (s.address() as { port: number }).port;
   await new Promise<void>((r) => s.close(() => r()));
   return port;
+}
+
+/**
+ * The two assertions every CLI test makes, bound to one data directory: `ok` (exit 0, nothing
+ * on stderr) and `refused` (the exit code, the message on stderr, nothing on stdout, and the
+ * database exactly as before).
+ */
+export function expectations(dataDir: () => string) {
+  const run = (args: readonly string[], input?: string) => ctl(args, { dataDir: dataDir(), input });
+  return {
+    async ok(args: readonly string[], input?: string): Promise<Run> {
+      const r = await run(args, input);
+      assert.equal(r.code, 0, show(r));
+      assert.equal(r.stderr, '', show(r));
+      return r;
+    },
+    async refused(args: readonly string[], code: number, message: RegExp, input?: string): Promise<Run> {
+      const before = snapshot(dataDir());
+      const r = await run(args, input);
+      assert.equal(r.code, code, show(r));
+      assert.match(r.stderr, message);
+      assert.equal(r.stdout, '', show(r));
+      assert.deepEqual(snapshot(dataDir()), before, 'the database changed');
+      return r;
+    },
+  };
 }

@@ -3,10 +3,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Scratch, ctl, editConfig, install, show, snapshot, withStores, type Run } from './harness.js';
+import { Scratch, ctl, editConfig, install, show, withStores, expectations } from './harness.js';
 
 const scratch = new Scratch();
 let dataDir = '';
+const { ok, refused } = expectations(() => dataDir);
 let roomId = '';
 const PUBLIC_URL = 'https://class.example.org';
 before(async () => {
@@ -25,24 +26,6 @@ after(() => scratch.cleanup());
 const run = (args: string[], input?: string) => ctl(args, { dataDir, input });
 const room = (id = roomId) => withStores(dataDir, ({ rooms }) => rooms.get(id));
 const enrolled = (id = roomId) => withStores(dataDir, ({ rooms }) => rooms.enrollments(id).map((e) => `${e.username}:${e.role}`));
-
-async function ok(args: string[], input?: string): Promise<Run> {
-  const r = await run(args, input);
-  assert.equal(r.code, 0, show(r));
-  assert.equal(r.stderr, '', show(r));
-  return r;
-}
-
-/** Runs a command that must be refused: exit code, stderr, nothing on stdout, database untouched. */
-async function refused(args: string[], code: number, message: RegExp): Promise<Run> {
-  const before = snapshot(dataDir);
-  const r = await run(args);
-  assert.equal(r.code, code, show(r));
-  assert.match(r.stderr, message);
-  assert.equal(r.stdout, '', show(r));
-  assert.deepEqual(snapshot(dataDir), before, 'the database changed');
-  return r;
-}
 
 describe('room create, list, show', () => {
   test('create prints just the id, with the configured default capacity', async () => {

@@ -3,10 +3,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { verifyPassword } from '../../src/auth/secrets.js';
-import { Scratch, ctl, install, show, snapshot, withStores, type Run } from './harness.js';
+import { Scratch, ctl, install, show, withStores, expectations } from './harness.js';
 
 const scratch = new Scratch();
 let dataDir = '';
+const { refused } = expectations(() => dataDir);
 // Ports are 0 and no server wrote server.json: every notification finds no server running.
 before(async () => { ({ dataDir } = await install(scratch.dir())); });
 after(() => scratch.cleanup());
@@ -14,17 +15,6 @@ after(() => scratch.cleanup());
 const run = (args: string[], input?: string) => ctl(args, { dataDir, input });
 const hashOf = (name: string) => withStores(dataDir, ({ users }) => users.credentials(name)?.passwordHash ?? null);
 const NOT_RUNNING = 'Note: server not running: nothing to disconnect; live sessions also re-check within auth.revalidateSeconds (10 s).';
-
-/** Runs a command that must be refused: exit code, first stderr line, nothing on stdout, database untouched. */
-async function refused(args: string[], code: number, message: RegExp, input?: string): Promise<Run> {
-  const before = snapshot(dataDir);
-  const r = await run(args, input);
-  assert.equal(r.code, code, show(r));
-  assert.match(r.stderr, message);
-  assert.equal(r.stdout, '', show(r));
-  assert.deepEqual(snapshot(dataDir), before, 'the database changed');
-  return r;
-}
 
 describe('user add', () => {
   test('generates a password, prints it once, and it signs in', async () => {
