@@ -37,6 +37,20 @@ export const RULES: { readonly [A in Action]: Rule } = {
   'wb.live': 'draw',
   /** Adding is drawing; deleting, moving, renaming, backgrounds and clearing pages is the teacher's. */
   'wb.pages': 'control',
+  // Media signalling: anyone in the room may receive; publishing is checked per source with
+  // the media.audio/video/screen rows below, and muting others is the teacher's.
+  'media.capabilities': 'anyone',
+  'media.ready': 'anyone',
+  'media.transport': 'anyone',
+  'media.connect': 'anyone',
+  'media.restartIce': 'anyone',
+  'media.produce': 'anyone',
+  'media.pause': 'anyone',
+  'media.close': 'anyone',
+  'media.consume': 'anyone',
+  'media.resume': 'anyone',
+  'media.size': 'anyone',
+  'media.mute': 'control',
   'media.audio': 'audio',
   'media.video': 'video',
   'media.screen': 'screen',

@@ -71,6 +71,47 @@ export const ConfigSchema = z.strictObject({
     /** Largest image upload, in bytes. Default 10485760 (10 MiB). */
     maxUploadBytes: Pos.default(10 * 1024 * 1024),
   }).prefault({}),
+  media: z.strictObject({
+    /** Audio, video and screen sharing through the built-in SFU. Default true; off, or without a built worker, the rest of the classroom runs. */
+    enabled: z.boolean().default(true),
+    /** mediasoup worker processes, each using one core; "auto" divides the machine's cores among server processes ($CLASSROOM_PROCESSES, default 1). Default "auto". */
+    workers: z.union([z.literal('auto'), Pos.max(64)]).default('auto'),
+    /** Local address media sockets bind to. Default "0.0.0.0" (all IPv4 interfaces). */
+    listenIp: z.string().default('0.0.0.0'),
+    /** Address given to browsers for media (the public IP behind NAT); null takes this machine's first non-internal IPv4 address. Default null. */
+    announcedIp: z.string().nullable().default(null),
+    /** First UDP/TCP port for media, inclusive. Default 40000. */
+    rtcMinPort: z.number().int().min(1024).max(65535).default(40000),
+    /** Last UDP/TCP port for media, inclusive; each transport uses one port. Default 49999. */
+    rtcMaxPort: z.number().int().min(1024).max(65535).default(49999),
+    /** Offer TCP candidates besides UDP (for networks that block UDP). Default true. */
+    enableTcp: z.boolean().default(true),
+    /** Bitrate the server starts sending at per transport, in bits per second; it adapts from there. Default 1000000. */
+    initialOutgoingBitrate: Pos.default(1_000_000),
+    /** Most a browser may send per transport, in bits per second (camera + screen together). Default 3000000. */
+    maxIncomingBitrate: Pos.default(3_000_000),
+    /** Participants per router before a room spreads to a router on another worker (producers are piped between them). Default 50. */
+    peersPerRouter: Pos.default(50),
+    /** What a teacher's mute does: "revoke" pauses the producer and takes the capability away (the student must ask again); "pause" only pauses it (the student may unmute). Default "revoke". */
+    teacherMute: z.enum(['revoke', 'pause']).default('revoke'),
+    /** STUN/TURN servers handed to browsers, as RTCIceServer objects ({urls, username?, credential?}). Default []. */
+    iceServers: z.array(z.strictObject({
+      urls: z.union([z.string(), z.array(z.string()).min(1)]),
+      username: z.string().optional(),
+      credential: z.string().optional(),
+    })).default([]),
+    /** A coturn server with use-auth-secret: short-lived credentials are minted per user. */
+    turn: z.strictObject({
+      /** TURN URLs, e.g. ["turn:turn.example.org:3478?transport=udp", "turns:turn.example.org:5349"]. Default [] (no TURN). */
+      urls: z.array(z.string()).default([]),
+      /** coturn's static-auth-secret. Default null (no TURN). */
+      secret: z.string().nullable().default(null),
+      /** Lifetime of minted TURN credentials, in seconds. Default 86400. */
+      ttlSeconds: Pos.default(86400),
+    }).prefault({}),
+  }).superRefine((m, ctx) => {
+    if (m.rtcMaxPort < m.rtcMinPort) ctx.addIssue({ code: 'custom', path: ['rtcMaxPort'], message: 'must be at least rtcMinPort' });
+  }).prefault({}),
   log: z.strictObject({
     /** "fatal", "error", "warn", "info", "debug" or "trace". Default "info". */
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -182,6 +223,39 @@ export function renderConfig(c: Config): string {
   "whiteboard": {
     // Largest image upload (PNG or JPEG), in bytes. Default 10485760 (10 MiB).
     "maxUploadBytes": ${j(c.whiteboard.maxUploadBytes)}
+  },
+  "media": {
+    // Audio, video and screen sharing through the built-in SFU. Default true.
+    "enabled": ${j(c.media.enabled)},
+    // mediasoup worker processes (one core each); "auto" divides the cores among server processes. Default "auto".
+    "workers": ${j(c.media.workers)},
+    // Local address media sockets bind to. Default "0.0.0.0".
+    "listenIp": ${j(c.media.listenIp)},
+    // Address browsers send media to (your public IP behind NAT); null = this machine's first non-internal IPv4. Default null.
+    "announcedIp": ${j(c.media.announcedIp)},
+    // UDP/TCP port range for media, inclusive; open it in the firewall. Defaults 40000 and 49999.
+    "rtcMinPort": ${j(c.media.rtcMinPort)},
+    "rtcMaxPort": ${j(c.media.rtcMaxPort)},
+    // Offer TCP candidates besides UDP, for networks that block UDP. Default true.
+    "enableTcp": ${j(c.media.enableTcp)},
+    // Bitrate the server starts sending at per transport, in bits/s. Default 1000000.
+    "initialOutgoingBitrate": ${j(c.media.initialOutgoingBitrate)},
+    // Most a browser may send per transport, in bits/s. Default 3000000.
+    "maxIncomingBitrate": ${j(c.media.maxIncomingBitrate)},
+    // Participants per router before a room spreads to another worker. Default 50.
+    "peersPerRouter": ${j(c.media.peersPerRouter)},
+    // Teacher's mute: "revoke" (pause and take the capability; the student asks again) or "pause" (student may unmute). Default "revoke".
+    "teacherMute": ${j(c.media.teacherMute)},
+    // STUN/TURN servers for browsers, e.g. [{"urls": "stun:stun.example.org:3478"}]. Default [].
+    "iceServers": ${j(c.media.iceServers)},
+    "turn": {
+      // coturn URLs, e.g. ["turn:turn.example.org:3478"]; see docs/media.md. Default [].
+      "urls": ${j(c.media.turn.urls)},
+      // coturn's static-auth-secret; per-user credentials are minted from it. Default null.
+      "secret": ${j(c.media.turn.secret)},
+      // Lifetime of minted TURN credentials, in seconds. Default 86400.
+      "ttlSeconds": ${j(c.media.turn.ttlSeconds)}
+    }
   },
   "log": {
     // "fatal", "error", "warn", "info", "debug", "trace" or "silent". Default "info".

@@ -50,6 +50,19 @@ export const ErrorCode = {
   WB_NOTHING_TO_UNDO: 'WB_NOTHING_TO_UNDO',
   WB_NOTHING_TO_REDO: 'WB_NOTHING_TO_REDO',
   WB_UNKNOWN_ASSET: 'WB_UNKNOWN_ASSET',
+  // Media refusals.
+  /** The server runs without audio/video (disabled, or no SFU worker on this machine). */
+  MEDIA_UNAVAILABLE: 'MEDIA_UNAVAILABLE',
+  /** Out of order: media.capabilities and media.ready come first. */
+  MEDIA_NOT_READY: 'MEDIA_NOT_READY',
+  /** No such transport, producer or consumer of this participant (closed, or after a reset). */
+  MEDIA_UNKNOWN: 'MEDIA_UNKNOWN',
+  /** The SFU refused the RTP or DTLS parameters. */
+  MEDIA_BAD_PARAMETERS: 'MEDIA_BAD_PARAMETERS',
+  /** Already publishing that source: close it first. */
+  MEDIA_SOURCE_BUSY: 'MEDIA_SOURCE_BUSY',
+  /** This browser cannot decode that producer's codec. */
+  MEDIA_CANNOT_CONSUME: 'MEDIA_CANNOT_CONSUME',
   // HTTP-only codes (login, invites).
   INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
   UNAUTHENTICATED: 'UNAUTHENTICATED',

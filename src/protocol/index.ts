@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './codec.js';
 export * from './classState.js';
 export * from './constants.js';
+export * from './media.js';

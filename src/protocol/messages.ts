@@ -6,6 +6,7 @@ export { PROTOCOL_VERSION, Limits } from './constants.js';
 import { Limits } from './constants.js';
 import { CAPABILITIES, REQUESTABLE, type BreakoutGroup, type ClassEventData, type ClassState } from './classState.js';
 import { WbEphemeral, WbOp, type BoardState } from './whiteboard.js';
+import { MediaMessages, type MediaResultMap, type MediaServerMessage } from './media.js';
 
 const RequestId = z.string().min(1).max(Limits.requestIdLength);
 export const RoomId = z.string().regex(/^[a-z0-9]{4,32}$/, 'room ids are 4-32 lowercase letters or digits');
@@ -83,6 +84,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('wb.op'), id: RequestId, op: WbOp }),
   /** An ephemeral update (stroke in progress, cursor, laser): relayed, coalesced per tick, never stored. */
   z.strictObject({ type: z.literal('wb.live'), id: RequestId, update: WbEphemeral }),
+  // ---- audio, video and screen through the SFU (src/protocol/media.ts)
+  ...MediaMessages,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
@@ -171,7 +174,7 @@ export interface JoinResult {
   board: BoardState;
 }
 
-export interface ResultMap {
+export interface ResultMap extends MediaResultMap {
   hello: { protocol: number; server: string; user: { userId: number; displayName: string; role: string }; heartbeatMs: number };
   ping: { now: number };
   'room.join': JoinResult | WaitingResult;
@@ -221,4 +224,5 @@ export type ServerMessage =
   /** Breakouts: go to this room now (a group, or back to the class room). */
   | { type: 'room.move'; from: string; to: string; reason: 'breakout' | 'recall' }
   /** Sent just before the server closes the connection for a reason the user should see. */
-  | { type: 'bye'; code: number; reason: string };
+  | { type: 'bye'; code: number; reason: string }
+  | MediaServerMessage;

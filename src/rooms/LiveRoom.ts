@@ -11,7 +11,7 @@ import type { WbEphemeral } from '../protocol/whiteboard.js';
 
 /** Ephemeral whiteboard updates are gathered for this long and sent as one frame, in ms. */
 const LIVE_TICK_MS = 33;
-import type { Member, Peer } from './types.js';
+import type { Member, Peer, RoomObserver } from './types.js';
 
 /** A participant's lifecycle: each state carries only what it needs. */
 type ParticipantState =
@@ -31,6 +31,7 @@ export interface LiveRoomOptions {
   parentId: string | null;
   onEmpty: (room: LiveRoom) => void;
   onEvent?: (roomId: string, event: RoomEvent) => void;
+  observer?: RoomObserver;
 }
 
 export class LiveRoom {
@@ -99,6 +100,7 @@ export class LiveRoom {
     });
     this.#class = next;
     this.publish(a);
+    this.#opts.observer?.classChanged(this);
     return a;
   }
 
@@ -138,8 +140,7 @@ export class LiveRoom {
     const updates = this.#live;
     this.#live = [];
     if (updates.length === 0) return;
-    const frame = JSON.stringify({ type: 'wb.updates', roomId: this.id, updates } satisfies ServerMessage);
-    for (const p of this.#participants.values()) if (p.state.kind === 'joined') p.state.peer.send(frame);
+    this.broadcast(JSON.stringify({ type: 'wb.updates', roomId: this.id, updates } satisfies ServerMessage));
   }
 
   dispose(): void {
@@ -154,6 +155,17 @@ export class LiveRoom {
       member: { userId: p.userId, displayName: p.displayName, role: p.role },
       peer: p.state.kind === 'joined' ? p.state.peer : null,
     }));
+  }
+
+  /** An already-encoded frame to everyone connected. */
+  broadcast(frame: string): void {
+    for (const p of this.#participants.values()) if (p.state.kind === 'joined') p.state.peer.send(frame);
+  }
+
+  /** An already-encoded frame to one participant, if connected. */
+  sendTo(userId: number, frame: string): void {
+    const p = this.#participants.get(userId);
+    if (p?.state.kind === 'joined') p.state.peer.send(frame);
   }
 
   sendToStaff(frame: string): void {
@@ -235,6 +247,7 @@ export class LiveRoom {
     if (!p) return;
     if (p.state.kind === 'reconnecting') clearTimeout(p.state.timer);
     this.#participants.delete(userId);
+    this.#opts.observer?.left(this, userId);
     try {
       this.append('participant.left', userId, { userId, reason });
     } catch (e) {

@@ -1,6 +1,7 @@
 // Live rooms by id: created on first join, dropped when the last participant is gone.
 import type { RoomEvent } from '../protocol/messages.js';
 import type { RoomLog } from './RoomLog.js';
+import type { RoomObserver } from './types.js';
 import type { Room } from './RoomStore.js';
 import { LiveRoom } from './LiveRoom.js';
 import type { ClassStore } from '../class/ClassStore.js';
@@ -14,6 +15,7 @@ export interface RoomManagerOptions {
   onOpen?: (room: LiveRoom) => void;
   /** Observer for monitoring (metrics, logs); domain code never imports those. */
   onEvent?: (roomId: string, event: RoomEvent) => void;
+  observer?: RoomObserver;
 }
 
 export class RoomManager {
@@ -36,8 +38,10 @@ export class RoomManager {
           if (this.#rooms.get(r.id) !== r) return;
           r.dispose();
           this.#rooms.delete(r.id);
+          this.opts.observer?.emptied(r);
         },
         onEvent: this.opts.onEvent,
+        observer: this.opts.observer,
       });
       this.#rooms.set(room.id, live);
       this.opts.onOpen?.(live);

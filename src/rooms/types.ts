@@ -26,6 +26,20 @@ import type { Config } from '../config/config.js';
 import type { ClassStore } from '../class/ClassStore.js';
 import type { AssetStore } from '../whiteboard/assets.js';
 import type { BoardStore } from '../whiteboard/LiveBoard.js';
+import type { MediaService } from '../media/MediaService.js';
+
+/**
+ * What other domains (media) learn of a live room's life, without the room knowing them.
+ * Called synchronously, after the room's own state has changed.
+ */
+export interface RoomObserver {
+  /** A participant is gone from the room (left, timed out, removed, moved to a breakout). */
+  left(room: LiveRoom, userId: number): void;
+  /** The class state changed (capabilities may have been granted or revoked). */
+  classChanged(room: LiveRoom): void;
+  /** The last participant left and the live room is being dropped. */
+  emptied(room: LiveRoom): void;
+}
 
 export interface Services {
   readonly config: Config;
@@ -36,6 +50,7 @@ export interface Services {
   readonly classes: ClassStore;
   readonly assets: AssetStore;
   readonly boards: BoardStore;
+  readonly media: MediaService;
 }
 
 /** What a message handler sees of the connection it serves. */

@@ -167,19 +167,29 @@ export class Connection implements Peer, HandlerCtx {
       });
     }
     if (state.kind === 'greeting') return this.#error(msg.id, ErrorCode.NOT_READY, 'Send hello first.');
+    let result: unknown;
     try {
       const handler = handlers[msg.type] as (ctx: HandlerCtx, m: ClientMessage) => unknown;
-      const result = handler(this, msg);
-      this.#reply(msg.id, result);
+      result = handler(this, msg);
     } catch (e) {
       this.#after = null;
-      if (e instanceof UserError) return this.#error(msg.id, e.code, e.message);
-      this.log.error({ err: e, type: msg.type, userId: this.user.id }, 'handler failed');
-      return this.#error(msg.id, ErrorCode.INTERNAL, 'Something went wrong on the server; nothing was changed.');
+      return this.#failed(msg, e);
     }
+    if (result instanceof Promise) {
+      // Media requests wait for the SFU; afterReply is for synchronous handlers only.
+      result.then((r) => this.#reply(msg.id, r), (e: unknown) => this.#failed(msg, e));
+      return;
+    }
+    this.#reply(msg.id, result);
     const after = this.#after;
     this.#after = null;
     if (after) for (const f of after) this.send(f);
+  }
+
+  #failed(msg: ClientMessage, e: unknown): void {
+    if (e instanceof UserError) return this.#error(msg.id, e.code, e.message);
+    this.log.error({ err: e, type: msg.type, userId: this.user.id }, 'handler failed');
+    this.#error(msg.id, ErrorCode.INTERNAL, 'Something went wrong on the server; nothing was changed.');
   }
 
   /** Leaves the room as "reconnecting": the seat is kept for the grace period. */

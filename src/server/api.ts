@@ -96,6 +96,10 @@ export class Api {
       this.#requireControl(r);
       return { status: 200, body: { connections: this.gateway.size, rooms: [...this.s.live.all()].map((x) => ({ id: x.id, participants: x.size })) } };
     }
+    if (method === 'GET' && path === '/api/admin/media') {
+      this.#requireControl(r);
+      return { status: 200, body: this.s.media.describe() };
+    }
     throw new HttpError(404, 'NOT_FOUND', `No API endpoint ${method} ${path}.`);
   }
 

@@ -7,8 +7,10 @@ import { classHandlers } from '../class/classHandlers.js';
 import { pollHandlers } from '../class/pollHandlers.js';
 import { breakoutHandlers } from '../class/breakouts.js';
 import { wbHandlers } from '../whiteboard/wbHandlers.js';
+import { mediaHandlers } from '../media/mediaHandlers.js';
 
-type Handler<T extends ClientMessageType> = (ctx: HandlerCtx, msg: ClientMessageOf<T>) => ResultMap[T];
+/** Most handlers answer synchronously; media ones wait for the SFU and return a promise. */
+type Handler<T extends ClientMessageType> = (ctx: HandlerCtx, msg: ClientMessageOf<T>) => ResultMap[T] | Promise<ResultMap[T]>;
 
 /** hello is handled by the connection itself (it changes the connection's state). */
 export const handlers: { [T in Exclude<ClientMessageType, 'hello'>]: Handler<T> } & { hello: () => never } = {
@@ -20,4 +22,5 @@ export const handlers: { [T in Exclude<ClientMessageType, 'hello'>]: Handler<T> 
   ...pollHandlers,
   ...breakoutHandlers,
   ...wbHandlers,
+  ...mediaHandlers,
 };

@@ -19,6 +19,7 @@ import { BoardStore } from '../whiteboard/LiveBoard.js';
 import { AssetStore } from '../whiteboard/assets.js';
 import { resolveInDataDir } from '../install/provision.js';
 import type { Services } from '../rooms/types.js';
+import { MediaService } from '../media/MediaService.js';
 import { createLogger } from './log.js';
 import { Gateway } from './gateway.js';
 import { Api } from './api.js';
@@ -59,6 +60,7 @@ export async function startServer(dataDir: string, overrides: ServeOverrides = {
   const roomLog = new RoomLog(db);
   const classes = new ClassStore(db);
   const boards = new BoardStore(db);
+  const media = new MediaService(config.media, log);
   const services: Services = {
     config,
     users: new UserStore(db),
@@ -67,13 +69,19 @@ export async function startServer(dataDir: string, overrides: ServeOverrides = {
     classes,
     assets: new AssetStore(db, dataDir),
     boards,
+    media,
     live: new RoomManager(roomLog, {
       graceMs: config.rooms.reconnectGraceSeconds * 1000,
       classStore: classes,
       boardStore: boards,
       onOpen: (room) => armBreakoutTimer(services, room),
+      observer: media,
     }),
   };
+  media.bind((roomId) => services.live.get(roomId));
+  // Never throws: without a worker the classroom runs without audio/video and says so.
+  const mediaStatus = await media.start();
+  if (!mediaStatus.available) log.warn({ reason: mediaStatus.reason }, 'audio and video unavailable');
   const swept = sweepStalePresence(db, roomLog);
   if (swept > 0) log.info({ swept }, 'closed attendance left open by the previous run');
   services.users.purgeExpiredSessions();
@@ -109,6 +117,7 @@ export async function startServer(dataDir: string, overrides: ServeOverrides = {
     }
   } catch (e) {
     for (const s of servers) s.close();
+    await media.close();
     db.close();
     throw e;
   }
@@ -136,6 +145,7 @@ export async function startServer(dataDir: string, overrides: ServeOverrides = {
       for (const s of servers) s.close();
       await gateway.close();
       services.live.flushAll();
+      await media.close();
       for (const s of servers) s.closeAllConnections();
       db.close();
       log.info('stopped');

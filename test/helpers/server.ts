@@ -25,7 +25,15 @@ export interface StartOptions {
   config?: DeepPartial<Config>;
   /** Reuse an existing data directory (restart tests). */
   dataDir?: string;
+  /** Extra environment for the server process. */
+  env?: Record<string, string>;
 }
+
+/**
+ * Tests keep media on loopback (Chromium reaches 127.0.0.1 candidates) and on one SFU worker
+ * per server unless they say otherwise: dozens of test servers need not start two each.
+ */
+const TEST_MEDIA = { listenIp: '127.0.0.1', workers: 1 } as const;
 
 export interface Stores { db: Db; users: UserStore; rooms: RoomStore; log: RoomLog }
 
@@ -40,6 +48,7 @@ export class TestServer {
     readonly dataDir: string,
     readonly adminPassword: string,
     readonly ca: Buffer | undefined,
+    readonly env: Record<string, string> = {},
   ) {}
 
   /** Base URL of the main listener (HTTPS unless tls is none). */
@@ -55,7 +64,7 @@ export class TestServer {
     this.output = '';
     const proc = spawn(process.execPath, [CLI, 'serve', '--data-dir', this.dataDir, '--http-port', '0', '--https-port', '0', '--host', '127.0.0.1'], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, CLASSROOM_HOME: undefined },
+      env: { ...process.env, CLASSROOM_HOME: undefined, ...this.env },
     });
     this.proc = proc;
     this.#exit = new Promise((r) => proc.once('exit', (code) => r(code)));
@@ -128,6 +137,14 @@ export class TestServer {
     return rawRequest(this.url + path, { method, body, headers, ca: this.ca });
   }
 
+  /** An admin endpoint (GET /api/admin/...) with the installation's control token. */
+  async admin(path: string): Promise<any> {
+    const token = readFileSync(join(this.dataDir, 'control.token'), 'utf8').trim();
+    const res = await this.api('GET', `/api/admin/${path}`, undefined, { authorization: `Bearer ${token}` });
+    if (res.status !== 200) throw new Error(`admin ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
   async login(username: string, password = `${username}-password`): Promise<string> {
     const res = await this.api('POST', '/api/login', { username, password });
     if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
@@ -169,13 +186,13 @@ export async function startServer(o: StartOptions = {}): Promise<TestServer> {
     const p = await provision({ dataDir, tls: o.tls ?? 'self-signed', httpPort: 0, httpsPort: 0, host: '127.0.0.1' });
     adminPassword = p.admin.password;
   }
-  if (o.config) {
-    const merged = deepMerge(loadConfig(dataDir), o.config) as Config;
+  if (!o.dataDir || o.config) {
+    const merged = deepMerge(loadConfig(dataDir), o.dataDir ? o.config : { ...o.config, media: { ...TEST_MEDIA, ...o.config?.media } }) as Config;
     writeFileSync(join(dataDir, CONFIG_FILE), renderConfig(merged));
   }
   const tlsMode = loadConfig(dataDir).tls.mode;
   const ca = tlsMode === 'none' ? undefined : readFileSync(join(dataDir, 'tls', 'cert.pem'));
-  const server = new TestServer(dataDir, adminPassword, ca);
+  const server = new TestServer(dataDir, adminPassword, ca, o.env);
   await server.start();
   return server;
 }
