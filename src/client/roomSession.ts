@@ -5,6 +5,7 @@
 // Framework-free: components read snapshots through useRoomSession.
 import { CloseCode } from '../protocol/errors.js';
 import type { ChatMessage, ClientMessageOf, ClientMessageType, ResultMap, ServerMessage } from '../protocol/messages.js';
+import type { MediaServerMessage } from '../protocol/media.js';
 import { Connection, RequestError, describeFinalClose, type ConnectionOptions, type ConnectionStatus, type FinalClose, type PushMessage } from './connection.js';
 import { initialRoomState, movedRoomState, roomReducer, type RoomAction, type RoomState } from './roomState.js';
 
@@ -55,6 +56,8 @@ export class RoomSession {
   readonly #listeners = new Set<() => void>();
   /** Ephemeral board updates go straight to the board (up to 30 frames/s: not room state). */
   readonly #boardListeners = new Set<(updates: BoardUpdates) => void>();
+  readonly #mediaListeners = new Set<(m: MediaServerMessage) => void>();
+  readonly #joinListeners = new Set<(roomId: string, selfId: number) => void>();
   #snapshot: SessionSnapshot;
   /** Whether a join of the current room ever succeeded: only then is lastSeq worth resuming from. */
   #joinedOnce = false;
@@ -91,6 +94,18 @@ export class RoomSession {
   onBoardUpdates(listener: (updates: BoardUpdates) => void): () => void {
     this.#boardListeners.add(listener);
     return () => this.#boardListeners.delete(listener);
+  }
+
+  /** media.* frames of the current room (the media controller's input). */
+  onMedia(listener: (m: MediaServerMessage) => void): () => void {
+    this.#mediaListeners.add(listener);
+    return () => this.#mediaListeners.delete(listener);
+  }
+
+  /** Every successful join: first, after a reconnect, after a move. Media re-establishes on it. */
+  onJoined(listener: (roomId: string, selfId: number) => void): () => void {
+    this.#joinListeners.add(listener);
+    return () => this.#joinListeners.delete(listener);
   }
 
   start(): void {
@@ -189,6 +204,7 @@ export class RoomSession {
       if (endsAt !== this.#snapshot.breakoutEndsAt) this.#publish({ ...this.#snapshot, breakoutEndsAt: endsAt });
       // The replay frames were queued right after the reply: until the last one, we are syncing.
       this.#setStatus(this.#snapshot.room.replayHead === null ? { kind: 'live' } : { kind: 'syncing' });
+      for (const l of [...this.#joinListeners]) l(roomId, result.self.userId);
     } catch (e) {
       if (gen !== this.#joinGen) return;
       const err = e instanceof RequestError ? e : new RequestError('INTERNAL', String(e));
@@ -244,6 +260,14 @@ export class RoomSession {
         break;
       case 'wb.updates':
         for (const l of [...this.#boardListeners]) l(m.updates);
+        break;
+      case 'media.producer':
+      case 'media.producerClosed':
+      case 'media.producerState':
+      case 'media.consumerClosed':
+      case 'media.speaker':
+      case 'media.reset':
+        for (const l of [...this.#mediaListeners]) l(m);
         break;
     }
   }

@@ -37,6 +37,15 @@ export function workerBinary(): string | null {
   }
 }
 
+/** Starts one worker and stops it again: proof that the binary runs here (`classroomctl doctor`). */
+export async function probeWorker(media: Config['media']): Promise<{ pid: number; version: string }> {
+  const mediasoup = (await import('mediasoup')) as Mediasoup;
+  const worker = await mediasoup.createWorker({ rtcMinPort: media.rtcMinPort, rtcMaxPort: media.rtcMaxPort, logLevel: 'error' });
+  const pid = worker.pid;
+  worker.close();
+  return { pid, version: mediasoup.version };
+}
+
 /** Workers for this process: the configured number, or this process's share of the cores. */
 export function workerCount(setting: Config['media']['workers']): number {
   if (setting !== 'auto') return setting;

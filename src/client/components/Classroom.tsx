@@ -21,9 +21,12 @@ import { StudentBar } from './class/StudentBar.js';
 import { StudentPollCard } from './class/StudentPoll.js';
 import { useStaffUi, type StaffUi } from './class/useStaffUi.js';
 import { Whiteboard } from '../whiteboard/Whiteboard.js';
+import { MediaContext, useMediaController } from '../media/useMedia.js';
+import { MediaStage } from '../media/MediaStage.js';
 
 export function Classroom({ roomId, me, onSignOut }: { roomId: string; me: Me; onSignOut: () => void }) {
   const [session, snap] = useRoomSession(roomId);
+  const media = useMediaController(session);
   const { status, room } = snap;
   const [panel, setPanel] = useState<Panel>(null);
   const peopleToggle = useRef<HTMLButtonElement>(null);
@@ -43,6 +46,7 @@ export function Classroom({ roomId, me, onSignOut }: { roomId: string; me: Me; o
 
   return (
     <ClassContext.Provider value={{ session, room, connected }}>
+      <MediaContext.Provider value={media}>
       <div class="page classroom">
         <header class="topbar">
           <div class="topbar-room">
@@ -117,6 +121,7 @@ export function Classroom({ roomId, me, onSignOut }: { roomId: string; me: Me; o
           <Body session={session} snap={snap} staff={staff} panel={panel} onEscape={closePanel} me={me} onSignOut={onSignOut} />
         )}
       </div>
+      </MediaContext.Provider>
     </ClassContext.Provider>
   );
 }
@@ -154,6 +159,7 @@ function Body({ session, snap, staff, panel, onEscape, me, onSignOut }: BodyProp
   return (
     <div class={cls('classroom-body', staff && 'classroom-body-staff')}>
       <div class={cls('stage', `stage-${view}`)}>
+        {room.self && !ended && <MediaStage room={room} connected={connected} />}
         <div class="stage-tabs" role="tablist" aria-label="Board or chat">
           {(['board', 'chat'] as const).map((v) => (
             <button

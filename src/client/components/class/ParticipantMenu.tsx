@@ -5,6 +5,8 @@ import { capsOf, type Capability } from '../../../protocol/classState.js';
 import type { ParticipantInfo } from '../../../protocol/messages.js';
 import { handPlace } from '../../classView.js';
 import { useAction, useClass } from './context.js';
+import { useMedia } from '../../media/useMedia.js';
+import { liveMic } from '../../media/MediaStage.js';
 
 const TOGGLES: ReadonlyArray<{ cap: Capability; on: string; off: string }> = [
   { cap: 'chat', on: 'Unmute chat', off: 'Mute chat' },
@@ -39,6 +41,8 @@ export function ParticipantMenu({ p }: { p: ParticipantInfo }) {
     return () => document.removeEventListener('mousedown', outside);
   }, [open]);
 
+  const [media, mediaSnap] = useMedia();
+  const mic = liveMic(mediaSnap, p.userId);
   const caps = capsOf(room.class, p.userId, p.role);
   const raised = handPlace(room.class, p.userId) !== null;
   const run = async (f: () => Promise<unknown>) => {
@@ -96,6 +100,11 @@ export function ParticipantMenu({ p }: { p: ParticipantInfo }) {
             </div>
           ) : (
             <>
+              {media && mic && (
+                <button type="button" role="menuitem" class="pmenu-item" disabled={!connected || act.busy} onClick={() => run(() => media.muteOthers('mic', p.userId))} data-testid="menu-mute-mic">
+                  Mute microphone
+                </button>
+              )}
               {TOGGLES.map((t) => (
                 <button
                   key={t.cap}

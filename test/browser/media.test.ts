@@ -1,0 +1,123 @@
+// Audio, video and a screen share between two real Chromium pages through the real SFU, with
+// fake devices. Flow is proven from the receiver's own RTCPeerConnection statistics: video
+// frames decoded and audio packets received, not just "a tile appeared".
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { startServer, type TestServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/waitFor.js';
+import { FAKE_MEDIA_ARGS, launchChromium, openApp, openRoom, signIn, type AppPage } from '../helpers/browser.js';
+
+interface Inbound { kind: string; framesDecoded: number; packetsReceived: number }
+
+/** Records every RTCPeerConnection the app makes, so the test can read its stats. */
+const CAPTURE_PCS = `(() => {
+  const Orig = window.RTCPeerConnection;
+  window.__pcs = [];
+  window.RTCPeerConnection = class extends Orig {
+    constructor(...args) { super(...args); window.__pcs.push(this); }
+  };
+})();`;
+
+/** Inbound RTP streams of the page's live peer connections (mediasoup's bandwidth probe excluded). */
+function inbound(page: Page): Promise<Inbound[]> {
+  return page.evaluate(async () => {
+    const out: Inbound[] = [];
+    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((r: any) => {
+        if (r.type === 'inbound-rtp' && r.mid !== 'probator') out.push({ kind: r.kind, framesDecoded: r.framesDecoded ?? 0, packetsReceived: r.packetsReceived ?? 0 });
+      });
+    }
+    return out;
+  });
+}
+
+/** Waits until at least `video` video streams decode frames and `audio` audio streams receive packets. */
+async function receiving(page: Page, video: number, audio: number, what: string): Promise<void> {
+  await waitFor(async () => {
+    const s = await inbound(page);
+    const v = s.filter((x) => x.kind === 'video' && x.framesDecoded > 0).length;
+    const a = s.filter((x) => x.kind === 'audio' && x.packetsReceived > 0).length;
+    return v >= video && a >= audio ? undefined : `${what}: ${v}/${video} video decoding, ${a}/${audio} audio receiving (${JSON.stringify(s)})`;
+  }, 30_000, 250);
+}
+
+describe('audio, video and screen in the browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+  const apps: AppPage[] = [];
+  let tinaId: number;
+  let samId: number;
+
+  const open = async () => {
+    const app = await openApp(browser, server.url);
+    await app.context.addInitScript(CAPTURE_PCS);
+    apps.push(app);
+    return app;
+  };
+  const samProducer = async (source: string) => {
+    const m = await server.admin('media');
+    return m.rooms.flatMap((r: any) => r.peers).find((p: any) => p.userId === samId)?.producers.find((x: any) => x.source === source);
+  };
+
+  before(async () => {
+    server = await startServer();
+    tinaId = server.addUser('tina', 'teacher');
+    samId = server.addUser('sam', 'student');
+    browser = await launchChromium(FAKE_MEDIA_ARGS);
+  });
+  after(async () => {
+    for (const a of apps) await a.context.close().catch(() => {});
+    await browser?.close();
+    await server?.cleanup();
+  });
+
+  it('teacher and student see and hear each other, the teacher mutes the student on the server, and shares a screen', async () => {
+    const roomId = server.addRoom('Music', { tina: 'teacher', sam: 'student' });
+    const teacher = await open();
+    const student = await open();
+    await signIn(teacher.page, 'tina');
+    await openRoom(teacher.page, roomId);
+    await signIn(student.page, 'sam');
+    await openRoom(student.page, roomId);
+    for (const a of [teacher, student]) await a.page.locator('[data-testid="media-stage"][data-media-status="ready"]').waitFor({ timeout: 15_000 });
+
+    // The teacher publishes camera and microphone; the student decodes video and receives audio.
+    await teacher.page.getByTestId('media-camera').click();
+    await teacher.page.getByTestId('media-mic').click();
+    await teacher.page.locator('[data-testid="media-mic"][data-state="on"]').waitFor();
+    await student.page.locator(`[data-testid="tile-camera"][data-user="${tinaId}"]`).waitFor();
+    await receiving(student.page, 1, 1, 'student receiving the teacher');
+
+    // A student may show a camera by default but must be allowed to speak.
+    assert.equal(await student.page.getByTestId('media-mic').isDisabled(), true, 'microphone needs "ask to speak"');
+    await student.page.getByTestId('media-camera').click();
+    await teacher.page.getByTestId(`participant-${samId}`).getByTestId('participant-menu').click();
+    await teacher.page.getByTestId('menu-audio').click();
+    await student.page.locator('[data-testid="media-mic"]:not([disabled])').waitFor();
+    await student.page.getByTestId('media-mic').click();
+    await student.page.locator('[data-testid="media-mic"][data-state="on"]').waitFor();
+    await teacher.page.locator(`[data-testid="tile-camera"][data-user="${samId}"]`).waitFor();
+    await receiving(teacher.page, 1, 1, 'teacher receiving the student');
+
+    // The teacher mutes the student's microphone: paused on the server, and the student is told.
+    await teacher.page.getByTestId(`participant-${samId}`).getByTestId('participant-menu').click();
+    await teacher.page.getByTestId('menu-mute-mic').click();
+    await waitFor(async () => {
+      const mic = await samProducer('mic');
+      return mic?.paused && mic.pausedBy === 'staff' ? undefined : `student mic on the server: ${JSON.stringify(mic)}`;
+    });
+    await student.page.locator('[data-testid="media-mic"][data-state="paused"]').waitFor();
+    assert.match(await student.page.getByTestId('media-notice').textContent() ?? '', /teacher turned off your microphone/);
+    // Unmuting is refused until the teacher allows speaking again ("revoke", the default).
+    assert.equal(await student.page.getByTestId('media-mic').isDisabled(), true);
+
+    // The teacher shares a screen; the student decodes a second video stream.
+    await teacher.page.getByTestId('media-screen').click();
+    await student.page.locator(`[data-testid="tile-screen"][data-user="${tinaId}"]`).waitFor();
+    await receiving(student.page, 2, 1, 'student receiving camera and screen');
+
+    for (const a of apps) assert.deepEqual(a.problems, []);
+  });
+});
