@@ -10,6 +10,7 @@ import { registerServe } from './commands/serve.js';
 import { registerUp } from './commands/up.js';
 import { registerUser } from './commands/user.js';
 import { registerRoom } from './commands/room.js';
+import { registerDoctor } from './commands/doctor.js';
 
 const program = new Command('classroomctl')
   .description('Run and administer a self-hosted classroom.')
@@ -22,6 +23,7 @@ registerUp(program);
 registerServe(program);
 registerUser(program);
 registerRoom(program);
+registerDoctor(program);
 
 /** The one place that turns an error into a message on stderr and an exit code. */
 function report(e: unknown): number {

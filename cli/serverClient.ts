@@ -75,17 +75,11 @@ type Target = { kind: 'server'; plain: boolean; host: string; port: number } | {
  * port 0 in the config or `serve --https-port`), else what the config says.
  */
 function findServer({ dataDir, config }: Pick<Ctx, 'dataDir' | 'config'>): Target {
-  let runtime: { pid?: unknown; urls?: { https?: unknown; http?: unknown } } | undefined;
-  try {
-    runtime = JSON.parse(readFileSync(join(dataDir, RUNTIME_FILE), 'utf8')) as typeof runtime;
-  } catch {
-    // No file: no server has started here, or it stopped cleanly. The config decides.
-  }
-  if (runtime && typeof runtime.pid === 'number') {
-    if (!isAlive(runtime.pid)) return { kind: 'none' }; // left by a crashed server
-    const url = typeof runtime.urls?.https === 'string' ? runtime.urls.https : runtime.urls?.http;
-    if (typeof url === 'string' && URL.canParse(url)) {
-      const u = new URL(url);
+  const runtime = readRuntime(dataDir);
+  if (runtime) {
+    if (!runtime.alive) return { kind: 'none' }; // left by a crashed server
+    if (runtime.url) {
+      const u = new URL(runtime.url);
       return { kind: 'server', plain: u.protocol === 'http:', host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port) };
     }
   }
@@ -95,6 +89,22 @@ function findServer({ dataDir, config }: Pick<Ctx, 'dataDir' | 'config'>): Targe
   if (port === 0) return { kind: 'none' };
   const host = WILDCARD.has(config.host) ? '127.0.0.1' : config.host;
   return { kind: 'server', plain, host, port };
+}
+
+/**
+ * What server.json says about the server of this data directory: null when there is no file
+ * (never started, or stopped cleanly); `alive` false when it was left by a crashed server.
+ */
+export function readRuntime(dataDir: string): { pid: number; alive: boolean; url: string | null } | null {
+  let runtime: { pid?: unknown; urls?: { https?: unknown; http?: unknown } } | undefined;
+  try {
+    runtime = JSON.parse(readFileSync(join(dataDir, RUNTIME_FILE), 'utf8')) as typeof runtime;
+  } catch {
+    return null;
+  }
+  if (typeof runtime?.pid !== 'number') return null;
+  const url = typeof runtime.urls?.https === 'string' ? runtime.urls.https : runtime.urls?.http;
+  return { pid: runtime.pid, alive: isAlive(runtime.pid), url: typeof url === 'string' && URL.canParse(url) ? url : null };
 }
 
 function isAlive(pid: number): boolean {
