@@ -25,6 +25,9 @@ const MEDIA_CODECS: ms.RtpCodecCapability[] = [
   },
 ];
 
+/** Silence that ends someone's turn as the active speaker, in ms. */
+const SPEAKER_HOLD_MS = 2000;
+
 /** Consumers one participant may hold: ~3 sources × a full room, with room to spare. */
 const MAX_CONSUMERS_PER_PEER = 600;
 
@@ -68,6 +71,8 @@ export class MediaRoom {
   readonly #piped = new Map<string, Promise<void>>();
   #levels: ms.AudioLevelObserver | null = null;
   #speaker: number | null = null;
+  #quiet: NodeJS.Timeout | null = null;
+  #adding: Promise<RouterSlot> | null = null;
   #closed = false;
 
   private constructor(
@@ -79,11 +84,24 @@ export class MediaRoom {
   ) {}
 
   static async create(roomId: string, workers: MediaWorkers, config: Config['media'], out: RoomSender): Promise<MediaRoom> {
+    await workers.live();
     const room = new MediaRoom(roomId, randomUUID().slice(0, 8), workers, config, out);
     const first = await room.#addRouter();
     room.#levels = await first.router.createAudioLevelObserver({ maxEntries: 1, threshold: -60, interval: 500 });
-    room.#levels.on('volumes', (v) => room.#setSpeaker((v[0]?.producer.appData as { userId?: number }).userId ?? null));
-    room.#levels.on('silence', () => room.#setSpeaker(null));
+    room.#levels.on('volumes', (v) => {
+      if (room.#quiet) clearTimeout(room.#quiet);
+      room.#quiet = null;
+      const loudest = v[0]?.producer.appData as { userId?: number } | undefined;
+      if (loudest?.userId !== undefined) room.#setSpeaker(loudest.userId);
+    });
+    // Pauses between words are not the end of a turn: hold the speaker a moment, so the
+    // outline does not flicker.
+    room.#levels.on('silence', () => {
+      room.#quiet ??= setTimeout(() => {
+        room.#quiet = null;
+        room.#setSpeaker(null);
+      }, SPEAKER_HOLD_MS);
+    });
     return room;
   }
 
@@ -100,6 +118,7 @@ export class MediaRoom {
   }
 
   async #addRouter(): Promise<RouterSlot> {
+    await this.workers.live();
     const pooled = this.workers.pick(new Set(this.#slots.map((s) => s.pooled.worker)));
     const router = await pooled.worker.createRouter({ mediaCodecs: MEDIA_CODECS });
     pooled.routers += 1;
@@ -114,7 +133,15 @@ export class MediaRoom {
     const existing = this.#peers.get(userId);
     if (existing) return existing;
     let slot = this.#slots.find((s) => s.peers < this.config.peersPerRouter);
-    if (!slot) slot = await this.#addRouter();
+    if (!slot) {
+      // Two arrivals past the limit share one new router rather than making one each.
+      this.#adding ??= this.#addRouter().finally(() => { this.#adding = null; });
+      try {
+        slot = await this.#adding;
+      } catch {
+        throw new UserError('MEDIA_UNAVAILABLE', 'The media server has no room for another participant right now; try again.');
+      }
+    }
     this.#alive();
     const again = this.#peers.get(userId);
     if (again) return again;
@@ -290,7 +317,8 @@ export class MediaRoom {
     let n = 0;
     for (const peer of this.#peers.values()) {
       for (const own of peer.producers.values()) {
-        if (own.producer.paused && own.pausedBy === 'staff') continue;
+        // Already muted by staff (pausedBy is set before the worker confirms): count it once.
+        if (own.pausedBy === 'staff') continue;
         if (!match(peer.userId, own.source)) continue;
         n += 1;
         this.#pause(peer.userId, own, true, 'staff').catch(() => { /* closed meanwhile */ });
@@ -411,6 +439,7 @@ export class MediaRoom {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#quiet) clearTimeout(this.#quiet);
     for (const s of this.#slots) s.router.close();
     this.#peers.clear();
   }

@@ -60,7 +60,15 @@ export class MediaService implements RoomObserver {
         sendTo: (userId, frame) => this.#find?.(live.id)?.sendTo(userId, frame),
       });
       this.#rooms.set(live.id, p);
-      p.then((r) => this.#ready.set(live.id, r), (err: unknown) => {
+      p.then((r) => {
+        // Everyone left while the router was being made: nothing will ever close it otherwise.
+        if (this.#find?.(live.id) !== live || live.size === 0) {
+          this.#rooms.delete(live.id);
+          r.close();
+          return;
+        }
+        this.#ready.set(live.id, r);
+      }, (err: unknown) => {
         this.#rooms.delete(live.id);
         this.log.error({ err, roomId: live.id }, 'could not set up media for a room');
       });

@@ -66,6 +66,8 @@ export function announcedAddress(media: Config['media']): string | undefined {
 export interface MediaWorkersEvents {
   /** A worker died; every router on it is gone. */
   died: [worker: PooledWorker];
+  /** A dead worker's replacement is up. */
+  replaced: [worker: PooledWorker];
 }
 
 export class MediaWorkers extends EventEmitter<MediaWorkersEvents> {
@@ -136,6 +138,7 @@ export class MediaWorkers extends EventEmitter<MediaWorkersEvents> {
         if (this.#closed) return void w.worker.close();
         this.#workers[pooled.index] = w;
         this.#crashes = 0;
+        this.emit('replaced', w);
         this.log.info({ pid: w.worker.pid, index: w.index }, 'media worker replaced');
       }, (e: unknown) => {
         this.log.error({ err: e, index: pooled.index }, 'media worker could not be replaced');
@@ -143,6 +146,26 @@ export class MediaWorkers extends EventEmitter<MediaWorkersEvents> {
       });
     }, delay);
     this.#restartTimers.add(timer);
+  }
+
+  /**
+   * Resolves once some worker is live: right after a crash the replacement may still be
+   * starting, and a room that is re-establishing its media should wait for it, not fail.
+   */
+  async live(timeoutMs = 15_000): Promise<void> {
+    if (this.#workers.some((w) => w !== null)) return;
+    if (this.#closed) throw new Error('media workers are closed');
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off('replaced', done);
+        reject(new Error('no live media worker'));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.once('replaced', done);
+    });
   }
 
   /** The live worker with the fewest routers, preferring ones not in `avoid`. */

@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 import type { HandlerCtx } from '../rooms/types.js';
 import { staffAnd } from '../rooms/RoomLog.js';
 import { act, type Place } from '../class/act.js';
-import { authorize, type Action } from '../class/permissions.js';
+import { allowed, authorize, type Action } from '../class/permissions.js';
 import { iceServersFor } from './turn.js';
 import type { MediaRoom } from './MediaRoom.js';
 
@@ -28,6 +28,10 @@ export const mediaHandlers = {
   async 'media.capabilities'(ctx: HandlerCtx, _msg: ClientMessageOf<'media.capabilities'>): Promise<ResultMap['media.capabilities']> {
     const { place, room } = await media(ctx, 'media.capabilities');
     const peer = await room.peer(place.member.userId);
+    if (ctx.place?.room !== place.room) {
+      room.removePeer(place.member.userId);
+      throw new UserError('NOT_IN_ROOM', 'Join a room first.');
+    }
     return {
       routerRtpCapabilities: room.routerRtpCapabilities,
       iceServers: iceServersFor(ctx.services.config.media, place.member.userId),
@@ -63,6 +67,10 @@ export const mediaHandlers = {
       transportId: msg.transportId, source: msg.source, kind: msg.kind,
       rtpParameters: msg.rtpParameters as unknown as ms.RtpParameters, paused: msg.paused, height: msg.height,
     });
+    // A revoke that landed while the SFU was creating the producer did not see it: check again.
+    if (!allowed(SOURCE_ACTION[msg.source], place.member, place.room.classState)) {
+      room.pauseWhere((userId, source) => userId === place.member.userId && source === msg.source);
+    }
     return { producerId };
   },
 
@@ -101,7 +109,8 @@ export const mediaHandlers = {
    * and the room's observer pauses the producer; "pause" only pauses it.
    */
   async 'media.mute'(ctx: HandlerCtx, msg: ClientMessageOf<'media.mute'>): Promise<ResultMap['media.mute']> {
-    const { place } = await media(ctx, 'media.mute');
+    // Muting works on whatever is live, and a revoke needs no SFU at all: no media set-up here.
+    const place = act(ctx, 'media.mute');
     const live = place.room;
     const actor = place.member;
     const roleOf = (userId: number): ParticipantRole | undefined => live.member(userId)?.role ?? ctx.services.rooms.roleOf(live.id, userId) ?? undefined;
@@ -118,6 +127,7 @@ export const mediaHandlers = {
       return role !== undefined && !isStaff(role);
     };
     const room = ctx.services.media.existing(live.id);
+    if (!room && ctx.services.config.media.teacherMute === 'pause') return { paused: 0 };
     if (ctx.services.config.media.teacherMute === 'revoke') {
       // Pause first (counted), then revoke: the revoke's observer finds them already paused.
       const paused = room?.pauseWhere(target) ?? 0;

@@ -5,8 +5,13 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { TcpProxy } from '../helpers/tcpProxy.js';
+import { toneWav } from '../helpers/files.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { waitFor } from '../helpers/waitFor.js';
-import { FAKE_MEDIA_ARGS, launchChromium, openApp, openRoom, signIn, type AppPage } from '../helpers/browser.js';
+import { FAKE_MEDIA_ARGS, launchChromium, openApp, openRoom, signIn, waitForConnection, type AppPage } from '../helpers/browser.js';
 
 interface Inbound { kind: string; framesDecoded: number; packetsReceived: number }
 
@@ -50,8 +55,10 @@ describe('audio, video and screen in the browser', () => {
   let tinaId: number;
   let samId: number;
 
-  const open = async () => {
-    const app = await openApp(browser, server.url);
+  let proxy: TcpProxy;
+  let wavDir: string;
+  const open = async (url = server.url) => {
+    const app = await openApp(browser, url);
     await app.context.addInitScript(CAPTURE_PCS);
     apps.push(app);
     return app;
@@ -65,11 +72,17 @@ describe('audio, video and screen in the browser', () => {
     server = await startServer();
     tinaId = server.addUser('tina', 'teacher');
     samId = server.addUser('sam', 'student');
-    browser = await launchChromium(FAKE_MEDIA_ARGS);
+    proxy = await TcpProxy.start({ host: '127.0.0.1', port: Number(new URL(server.url).port) });
+    // The fake microphone plays a steady tone: someone is clearly speaking.
+    wavDir = mkdtempSync(join(tmpdir(), 'classroom-wav-'));
+    writeFileSync(join(wavDir, 'tone.wav'), toneWav(2));
+    browser = await launchChromium([...FAKE_MEDIA_ARGS, `--use-file-for-fake-audio-capture=${join(wavDir, 'tone.wav')}`]);
   });
   after(async () => {
     for (const a of apps) await a.context.close().catch(() => {});
     await browser?.close();
+    await proxy?.close();
+    if (wavDir) rmSync(wavDir, { recursive: true, force: true });
     await server?.cleanup();
   });
 
@@ -89,6 +102,8 @@ describe('audio, video and screen in the browser', () => {
     await teacher.page.locator('[data-testid="media-mic"][data-state="on"]').waitFor();
     await student.page.locator(`[data-testid="tile-camera"][data-user="${tinaId}"]`).waitFor();
     await receiving(student.page, 1, 1, 'student receiving the teacher');
+    // The teacher's microphone plays a tone: the teacher is the active speaker on the student's screen.
+    await student.page.locator(`[data-testid="tile-camera"][data-user="${tinaId}"][data-speaking="true"]`).waitFor({ timeout: 15_000 });
 
     // A student may show a camera by default but must be allowed to speak.
     assert.equal(await student.page.getByTestId('media-mic').isDisabled(), true, 'microphone needs "ask to speak"');
@@ -118,6 +133,40 @@ describe('audio, video and screen in the browser', () => {
     await student.page.locator(`[data-testid="tile-screen"][data-user="${tinaId}"]`).waitFor();
     await receiving(student.page, 2, 1, 'student receiving camera and screen');
 
+    for (const a of apps) assert.deepEqual(a.problems, []);
+  });
+
+  it('media comes back by itself after a dropped connection (ICE restart) and after the SFU worker dies (new transports)', async () => {
+    const roomId = server.addRoom('Drama', { tina: 'teacher', sam: 'student' });
+    const teacher = await open();
+    // Only the student goes through the proxy, so only the student's WebSocket drops.
+    const student = await open(`https://127.0.0.1:${proxy.port}`);
+    await signIn(teacher.page, 'tina');
+    await openRoom(teacher.page, roomId);
+    await signIn(student.page, 'sam');
+    await openRoom(student.page, roomId);
+    for (const a of [teacher, student]) await a.page.locator('[data-testid="media-stage"][data-media-status="ready"]').waitFor({ timeout: 15_000 });
+    await teacher.page.getByTestId('media-camera').click();
+    await receiving(student.page, 1, 0, 'student receiving the teacher');
+    const pcs = () => student.page.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.length);
+    const decoded = async () => (await inbound(student.page)).filter((x) => x.kind === 'video').reduce((n, x) => n + x.framesDecoded, 0);
+    const pcsBefore = await pcs();
+
+    proxy.cut();
+    await waitForConnection(student.page, 'reconnecting');
+    proxy.restore();
+    await waitForConnection(student.page, 'live', 20_000);
+    const after = await decoded();
+    await waitFor(async () => ((await decoded()) > after + 10 ? undefined : 'video stalled after the reconnect'), 20_000, 250);
+    assert.equal(await pcs(), pcsBefore, 'same transports, ICE restarted: no new peer connection');
+
+    const m = await server.admin('media');
+    const pid = m.rooms.find((r: any) => r.roomId === roomId).routers[0].workerPid as number;
+    process.kill(pid, 'SIGKILL');
+    // The teacher republishes on new transports and the student receives on new ones, unasked.
+    await waitFor(async () => ((await pcs()) > pcsBefore ? undefined : 'no new receive transport after the worker died'), 20_000, 250);
+    await receiving(student.page, 1, 0, 'student receiving again after the worker restart');
+    await teacher.page.locator('[data-testid="media-camera"][data-state="on"]').waitFor();
     for (const a of apps) assert.deepEqual(a.problems, []);
   });
 });

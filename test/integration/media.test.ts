@@ -317,6 +317,10 @@ describe('media unavailable', () => {
       assert.match(r.ok ? '' : r.message, /not built/);
       await c.ok('chat.send', { text: 'chat still works' });
       assert.equal((await server.admin('media')).available, false);
+      // A teacher's mute still takes the capability away: it needs no SFU.
+      assert.deepEqual(await c.ok('media.mute', { source: 'camera' }), { paused: 0 });
+      const video = c.frames.find((f) => f.type === 'room.event' && f.event.kind === 'class.granted' && f.event.data.capability === 'video');
+      assert.ok(video, 'the revoke was logged and sent');
     } finally {
       await c.close();
     }

@@ -51,6 +51,9 @@ const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
 ];
 /** A transport "disconnected" this long gets an ICE restart (failed ones get one at once), in ms. */
 const DISCONNECTED_GRACE_MS = 3000;
+/** Retry of a failed media set-up: doubling from this, in ms, up to the cap. */
+const RETRY_BASE_MS = 1000;
+const RETRY_MAX_MS = 30_000;
 
 const NAMES: Record<MediaSource, string> = { mic: 'microphone', camera: 'camera', screen: 'screen share' };
 
@@ -68,6 +71,8 @@ export class MediaController {
   #recv: msc.Transport | null = null;
   readonly #producers = new Map<MediaSource, msc.Producer>();
   readonly #consumers = new Map<string, msc.Consumer>();
+  /** Producers with a consume in flight (a push and a reconcile may name the same one). */
+  readonly #consuming = new Set<string>();
   /** Bumped by every set-up: async work of an older one stops when it sees a newer gen. */
   #gen = 0;
   #selfId: number | null = null;
@@ -136,14 +141,31 @@ export class MediaController {
           if (local.track.readyState === 'live') void this.#produce(source, local.track, gen);
         }
       }
-      if (gen === this.#gen) this.#set({ status: { kind: 'ready' } });
+      if (gen === this.#gen) {
+        this.#wasReady = true;
+        this.#set({ status: { kind: 'ready' } });
+      }
+      this.#failures = 0;
     } catch (e) {
       if (gen !== this.#gen) return;
-      if (e instanceof RequestError && e.code === 'MEDIA_UNAVAILABLE') this.#set({ status: { kind: 'unavailable', reason: e.message } });
-      else if (e instanceof RequestError && (e.code === 'NOT_CONNECTED' || e.code === 'TIMEOUT')) return; // the next join retries
-      else this.#set({ status: { kind: 'error', message: e instanceof Error ? e.message : String(e) } });
+      if (e instanceof RequestError && (e.code === 'NOT_CONNECTED' || e.code === 'TIMEOUT')) return; // the next join retries
+      const message = e instanceof Error ? e.message : String(e);
+      // A server without media says so once; anything else (a worker restarting, a transport
+      // lost mid-set-up) is retried with backoff while we are in the room.
+      if (e instanceof RequestError && e.code === 'MEDIA_UNAVAILABLE' && !this.#wasReady) {
+        this.#set({ status: { kind: 'unavailable', reason: message } });
+        return;
+      }
+      this.#set({ status: { kind: 'error', message } });
+      const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** this.#failures++);
+      setTimeout(() => {
+        if (gen === this.#gen && this.#session.connected) void this.#establish(roomId);
+      }, delay);
     }
   }
+
+  #failures = 0;
+  #wasReady = false;
 
   #iceServers: RTCIceServer[] = [];
 
@@ -239,7 +261,8 @@ export class MediaController {
 
   async #consume(p: MediaProducerInfo, gen: number): Promise<void> {
     const recv = this.#recv;
-    if (!recv || this.#consumers.has(p.producerId) || p.userId === this.#selfId) return;
+    if (!recv || this.#consumers.has(p.producerId) || this.#consuming.has(p.producerId) || p.userId === this.#selfId) return;
+    this.#consuming.add(p.producerId);
     try {
       const info = await this.#req('media.consume', { producerId: p.producerId });
       if (gen !== this.#gen || recv.closed) return;
@@ -253,6 +276,8 @@ export class MediaController {
       // The stream ended meanwhile, or our transport was replaced: nothing to show.
       if (e instanceof RequestError && (e.code === 'MEDIA_UNKNOWN' || e.code === 'STALE')) return;
       this.#set({ notice: `Could not receive a stream: ${e instanceof Error ? e.message : String(e)}` });
+    } finally {
+      this.#consuming.delete(p.producerId);
     }
   }
 
