@@ -11,6 +11,10 @@ const RUN = [
 /** Binaries the tests drive, besides what serving needs. */
 const TEST = [
   { binary: '/usr/bin/chromium', debianPackage: 'chromium' }, // test/browser (playwright-core)
+  // test/integration/turn.test.ts runs its own turnserver and turnutils_uclient. Debian enables
+  // and starts the packaged coturn service on install with a config that asks for no
+  // authentication (an open relay on port 3478), so a service we install here we also stop.
+  { binary: '/usr/bin/turnserver', debianPackage: 'coturn', stopService: 'coturn' },
 ];
 const purpose = process.argv[2] ?? 'test';
 if (purpose !== 'run' && purpose !== 'test') {
@@ -46,6 +50,15 @@ if (missing.length > 0) {
       });
     } catch (e) {
       console.error(`system-deps: apt-get failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    for (const d of missing) {
+      if (!d.stopService || !isExecutable(d.binary) || !onPath('systemctl')) continue;
+      try {
+        execFileSync('systemctl', ['disable', '--now', d.stopService], { stdio: 'ignore' });
+        console.log(`system-deps: stopped and disabled the ${d.stopService} service that ${d.debianPackage} started`);
+      } catch {
+        // No systemd here (a container): the package could not start it either.
+      }
     }
     missing = missingNow();
   }
