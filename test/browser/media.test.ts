@@ -63,6 +63,18 @@ describe('audio, video and screen in the browser', () => {
     apps.push(app);
     return app;
   };
+  /** Tina and Sam in a new room, both with media ready; Sam may come through another URL. */
+  const classOf = async (title: string, studentUrl = server.url) => {
+    const roomId = server.addRoom(title, { tina: 'teacher', sam: 'student' });
+    const teacher = await open();
+    const student = await open(studentUrl);
+    await signIn(teacher.page, 'tina');
+    await openRoom(teacher.page, roomId);
+    await signIn(student.page, 'sam');
+    await openRoom(student.page, roomId);
+    for (const a of [teacher, student]) await a.page.locator('[data-testid="media-stage"][data-media-status="ready"]').waitFor({ timeout: 15_000 });
+    return { roomId, teacher, student };
+  };
   const samProducer = async (source: string) => {
     const m = await server.admin('media');
     return m.rooms.flatMap((r: any) => r.peers).find((p: any) => p.userId === samId)?.producers.find((x: any) => x.source === source);
@@ -87,14 +99,7 @@ describe('audio, video and screen in the browser', () => {
   });
 
   it('teacher and student see and hear each other, the teacher mutes the student on the server, and shares a screen', async () => {
-    const roomId = server.addRoom('Music', { tina: 'teacher', sam: 'student' });
-    const teacher = await open();
-    const student = await open();
-    await signIn(teacher.page, 'tina');
-    await openRoom(teacher.page, roomId);
-    await signIn(student.page, 'sam');
-    await openRoom(student.page, roomId);
-    for (const a of [teacher, student]) await a.page.locator('[data-testid="media-stage"][data-media-status="ready"]').waitFor({ timeout: 15_000 });
+    const { teacher, student } = await classOf('Music');
 
     // The teacher publishes camera and microphone; the student decodes video and receives audio.
     await teacher.page.getByTestId('media-camera').click();
@@ -137,15 +142,8 @@ describe('audio, video and screen in the browser', () => {
   });
 
   it('media comes back by itself after a dropped connection (ICE restart) and after the SFU worker dies (new transports)', async () => {
-    const roomId = server.addRoom('Drama', { tina: 'teacher', sam: 'student' });
-    const teacher = await open();
     // Only the student goes through the proxy, so only the student's WebSocket drops.
-    const student = await open(`https://127.0.0.1:${proxy.port}`);
-    await signIn(teacher.page, 'tina');
-    await openRoom(teacher.page, roomId);
-    await signIn(student.page, 'sam');
-    await openRoom(student.page, roomId);
-    for (const a of [teacher, student]) await a.page.locator('[data-testid="media-stage"][data-media-status="ready"]').waitFor({ timeout: 15_000 });
+    const { roomId, teacher, student } = await classOf('Drama', `https://127.0.0.1:${proxy.port}`);
     await teacher.page.getByTestId('media-camera').click();
     await receiving(student.page, 1, 0, 'student receiving the teacher');
     const pcs = () => student.page.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.length);
