@@ -3,51 +3,13 @@
 // turn one's own microphone, camera and screen share on and off (and pick devices).
 import { useEffect, useRef } from 'preact/hooks';
 import type { MediaSource } from '../../protocol/media.js';
-import type { ParticipantInfo } from '../../protocol/messages.js';
 import { cls } from '../format.js';
-import { myCaps, nameOf } from '../classView.js';
+import { myCaps } from '../classView.js';
+import { tilesOf, type Tile } from './tiles.js';
 import type { RoomState } from '../roomState.js';
 import type { MediaController, MediaSnapshot, RemoteStream } from './MediaController.js';
 import { useMedia } from './useMedia.js';
 import { useAction } from '../components/class/context.js';
-
-interface Tile {
-  key: string;
-  userId: number;
-  name: string;
-  source: 'camera' | 'screen';
-  track: MediaStreamTrack | null;
-  consumerId: string | null;
-  self: boolean;
-  pinned: boolean;
-  micOn: boolean;
-}
-
-const isTeacher = (p: ParticipantInfo | undefined) => p?.role === 'teacher' || p?.role === 'admin';
-
-/** Screens first, then teachers' cameras, then everyone else by name. */
-export function tilesOf(room: RoomState, snap: MediaSnapshot, selfId: number | null): Tile[] {
-  const people = new Map(room.participants.map((p) => [p.userId, p]));
-  const micOn = (userId: number) =>
-    userId === selfId ? !!snap.local.mic && !snap.local.mic.paused : snap.remotes.some((r) => r.userId === userId && r.source === 'mic' && !r.paused);
-  const tiles: Tile[] = [];
-  for (const source of ['screen', 'camera'] as const) {
-    const own = snap.local[source];
-    if (own && selfId !== null) {
-      tiles.push({ key: `self-${source}`, userId: selfId, name: 'You', source, track: own.track, consumerId: null, self: true, pinned: source === 'screen', micOn: micOn(selfId) });
-    }
-  }
-  for (const r of snap.remotes) {
-    if (r.kind !== 'video' || r.source === 'mic') continue;
-    const source = r.source;
-    tiles.push({
-      key: r.producerId, userId: r.userId, name: nameOf(room, r.userId), source, track: r.paused ? null : r.track,
-      consumerId: r.consumerId, self: false, pinned: source === 'screen' || isTeacher(people.get(r.userId)), micOn: micOn(r.userId),
-    });
-  }
-  const rank = (t: Tile) => (t.source === 'screen' ? 0 : t.pinned ? 1 : 2);
-  return tiles.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
-}
 
 export function MediaStage({ room, connected }: { room: RoomState; connected: boolean }) {
   const [media, snap] = useMedia();
