@@ -52,7 +52,8 @@ export class MediaService implements RoomObserver {
   /** The room's media, set up on first use. */
   room(live: LiveRoom): Promise<MediaRoom> {
     const status = this.workers.status;
-    if (!status.available) return Promise.reject(new UserError('MEDIA_UNAVAILABLE', `Audio and video are not available on this server. ${status.reason}`));
+    // The reason is for the operator (the log, /api/admin/media, doctor), not for a student.
+    if (!status.available) return Promise.reject(new UserError('MEDIA_UNAVAILABLE', 'Audio and video are not available on this server; its operator can find out why with "classroomctl doctor".'));
     let p = this.#rooms.get(live.id);
     if (!p) {
       p = MediaRoom.create(live.id, this.workers, this.config, {

@@ -314,9 +314,11 @@ describe('media unavailable', () => {
       await c.join({ roomId });
       const r = await c.request('media.capabilities');
       assert.equal(code(r), 'MEDIA_UNAVAILABLE');
-      assert.match(r.ok ? '' : r.message, /not built/);
+      assert.match(r.ok ? '' : r.message, /classroomctl doctor/);
       await c.ok('chat.send', { text: 'chat still works' });
-      assert.equal((await server.admin('media')).available, false);
+      const status = await server.admin('media');
+      assert.equal(status.available, false);
+      assert.match(status.reason, /not built/, 'the operator learns why');
       // A teacher's mute still takes the capability away: it needs no SFU.
       assert.deepEqual(await c.ok('media.mute', { source: 'camera' }), { paused: 0 });
       const video = c.frames.find((f) => f.type === 'room.event' && f.event.kind === 'class.granted' && f.event.data.capability === 'video');

@@ -54,6 +54,8 @@ const DISCONNECTED_GRACE_MS = 3000;
 /** Retry of a failed media set-up: doubling from this, in ms, up to the cap. */
 const RETRY_BASE_MS = 1000;
 const RETRY_MAX_MS = 30_000;
+/** A tile's size is sent once it has stayed the same this long, in ms. */
+const SIZE_SETTLE_MS = 250;
 
 const NAMES: Record<MediaSource, string> = { mic: 'microphone', camera: 'camera', screen: 'screen share' };
 
@@ -118,7 +120,8 @@ export class MediaController {
     const gen = ++this.#gen;
     const moved = this.#roomId !== null && this.#roomId !== roomId;
     this.#roomId = roomId;
-    if (moved) this.#teardown(true);
+    // Into a breakout group and back: what we publish comes along (if the room allows it).
+    if (moved) this.#teardown(false);
     if (this.#snap.status.kind !== 'ready') this.#set({ status: { kind: 'connecting' } });
     try {
       const caps = await this.#req('media.capabilities', {});
@@ -138,7 +141,7 @@ export class MediaController {
         await this.#reconcile(gen);
         // Whatever we were publishing before the reset goes out again on the new transport.
         for (const [source, local] of Object.entries(this.#snap.local) as Array<[MediaSource, LocalSource]>) {
-          if (local.track.readyState === 'live') void this.#produce(source, local.track, gen);
+          if (local.track.readyState === 'live') void this.#republish(source, local.track, gen);
         }
       }
       if (gen === this.#gen) {
@@ -398,6 +401,15 @@ export class MediaController {
     }
   }
 
+  /** Publishes a track we already had; refused (no capability here), it is stopped. */
+  async #republish(source: MediaSource, track: MediaStreamTrack, gen: number): Promise<void> {
+    if (await this.#produce(source, track, gen)) return;
+    if (gen !== this.#gen || this.#snap.local[source]?.track !== track) return;
+    track.stop();
+    const { [source]: _gone, ...rest } = this.#snap.local;
+    this.#set({ local: rest });
+  }
+
   async unpublish(source: MediaSource): Promise<void> {
     const producer = this.#producers.get(source);
     this.#producers.delete(source);
@@ -459,11 +471,19 @@ export class MediaController {
 
   /** A tile shows `consumerId` this many device pixels tall (0: off screen); the server picks the layer. */
   setSize(consumerId: string, height: number): void {
-    const h = Math.round(height);
-    if (this.#sizes.get(consumerId) === h) return;
-    this.#sizes.set(consumerId, h);
-    this.#req('media.size', { consumerId, height: Math.min(h, 4320) }).catch(() => { /* consumer gone */ });
+    const h = Math.min(4320, Math.round(height));
+    // A window being resized reports every frame: send the size it settles at.
+    const pending = this.#sizeTimers.get(consumerId);
+    if (pending) clearTimeout(pending);
+    this.#sizeTimers.set(consumerId, setTimeout(() => {
+      this.#sizeTimers.delete(consumerId);
+      if (this.#sizes.get(consumerId) === h) return;
+      this.#sizes.set(consumerId, h);
+      this.#req('media.size', { consumerId, height: h }).catch(() => { /* consumer gone */ });
+    }, SIZE_SETTLE_MS));
   }
+
+  readonly #sizeTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   /** Staff: mute one participant's source, or every student's microphone. */
   async muteOthers(source: MediaSource, userId?: number): Promise<number> {
@@ -477,6 +497,7 @@ export class MediaController {
 
   close(): void {
     this.#gen++;
+    for (const t of this.#sizeTimers.values()) clearTimeout(t);
     for (const off of this.#offs) off();
     navigator.mediaDevices?.removeEventListener?.('devicechange', this.#refreshDevices);
     this.#teardown(true);
