@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { TcpProxy } from '../helpers/tcpProxy.js';
+import { TestClient } from '../helpers/client.js';
 import { toneWav } from '../helpers/files.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -84,6 +85,7 @@ describe('audio, video and screen in the browser', () => {
     server = await startServer();
     tinaId = server.addUser('tina', 'teacher');
     samId = server.addUser('sam', 'student');
+    server.addUser('andy', 'teacher');
     proxy = await TcpProxy.start({ host: '127.0.0.1', port: Number(new URL(server.url).port) });
     // The fake microphone plays a steady tone: someone is clearly speaking.
     wavDir = mkdtempSync(join(tmpdir(), 'classroom-wav-'));
@@ -165,6 +167,34 @@ describe('audio, video and screen in the browser', () => {
     await waitFor(async () => ((await pcs()) > pcsBefore ? undefined : 'no new receive transport after the worker died'), 20_000, 250);
     await receiving(student.page, 1, 0, 'student receiving again after the worker restart');
     await teacher.page.locator('[data-testid="media-camera"][data-state="on"]').waitFor();
+    for (const a of apps) assert.deepEqual(a.problems, []);
+  });
+
+  it('a student\'s camera follows them into a breakout group and back', async () => {
+    const { roomId, student } = await classOf('Chemistry');
+    await student.page.getByTestId('media-camera').click();
+    await student.page.locator('[data-testid="media-camera"][data-state="on"]').waitFor();
+    const samCamera = async (room: string) => {
+      const m = await server.admin('media');
+      const peer = m.rooms.find((r: any) => r.roomId === room)?.peers.find((p: any) => p.userId === samId);
+      return peer?.producers.find((p: any) => p.source === 'camera' && !p.paused) ?? null;
+    };
+    await waitFor(async () => ((await samCamera(roomId)) ? undefined : 'no camera in the class room'));
+    // Another staff member splits the class (over the protocol, so Tina's page keeps its seat).
+    server.arrange((st) => st.rooms.enroll(roomId, st.users.require('andy').id, 'assistant'));
+    const andy = await TestClient.connect(server, await server.login('andy'));
+    try {
+      await andy.join({ roomId });
+      const { groups } = await andy.ok('breakout.start', { groups: 1 });
+      const group = groups[0]!.roomId;
+      await waitFor(async () => ((await samCamera(group)) ? undefined : 'camera not republished in the group'));
+      assert.equal(await samCamera(roomId), null, 'nothing left behind in the class room');
+      await andy.ok('breakout.end');
+      await waitFor(async () => ((await samCamera(roomId)) ? undefined : 'camera not back in the class room'));
+      await student.page.locator('[data-testid="media-camera"][data-state="on"]').waitFor();
+    } finally {
+      await andy.close();
+    }
     for (const a of apps) assert.deepEqual(a.problems, []);
   });
 });
