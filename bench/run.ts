@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { runOnce, type BenchConfig, type RunResult } from './whiteboard.js';
+import { fmt, printTable, summarize } from './summary.js';
 
 const TARGET_P99_MS = 100;
 
@@ -69,11 +70,6 @@ function figures(r: RunResult): Record<string, number> {
   };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const fmt = (v: number) => (Number.isNaN(v) ? '-' : Math.abs(v) >= 100 || Number.isInteger(v) ? v.toFixed(0) : v.toFixed(1));
 
 async function main(): Promise<void> {
   const log = (s: string) => process.stdout.write(s + '\n');
@@ -92,18 +88,8 @@ async function main(): Promise<void> {
       (Object.keys(r.errors).length ? `; errors ${JSON.stringify(r.errors)}` : ''));
   }
 
-  const keys = Object.keys(per[0]!);
-  const summary = Object.fromEntries(keys.map((k) => {
-    const xs = per.map((f) => f[k]!);
-    return [k, { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) }];
-  }));
-  const w = Math.max(...keys.map((k) => k.length));
-  log('');
-  log(`${'figure'.padEnd(w)}  ${'median'.padStart(8)}  ${'range'.padStart(17)}`);
-  for (const k of keys) {
-    const s = summary[k]!;
-    log(`${k.padEnd(w)}  ${fmt(s.median).padStart(8)}  ${`${fmt(s.min)} – ${fmt(s.max)}`.padStart(17)}`);
-  }
+  const summary = summarize(per);
+  printTable(summary, log);
   const p99 = summary['live p99 ms']!.median;
   const verdict = p99 < TARGET_P99_MS ? 'met' : 'missed';
   log(`\ntarget p99 < ${TARGET_P99_MS} ms for live updates: ${verdict} (median p99 ${fmt(p99)} ms, worst run ${fmt(summary['live p99 ms']!.max)} ms)`);

@@ -8,28 +8,10 @@ import { createHmac } from 'node:crypto';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { TestClient, type Reply } from '../helpers/client.js';
 import { waitFor } from '../helpers/waitFor.js';
+import { DTLS, rtpFor, vp8 } from '../helpers/mediaParams.js';
 import type { MediaProducerInfo, ServerMessage } from '../../src/protocol/index.js';
 
 const code = (r: Reply<any>) => (r.ok ? 'ok' : r.code);
-const DTLS = { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: Array.from({ length: 32 }, (_, i) => (i * 7 % 256).toString(16).padStart(2, '0').toUpperCase()).join(':') }] };
-let ssrc = 1000;
-const opus = () => ({
-  mid: '0',
-  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: { useinbandfec: 1 }, rtcpFeedback: [] }],
-  headerExtensions: [],
-  encodings: [{ ssrc: ssrc++ }],
-  rtcp: { cname: 'test' },
-});
-/** VP8 camera with three simulcast layers (quarter, half, full), as mediasoup-client sends them. */
-const vp8Simulcast = () => ({
-  mid: '1',
-  codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] }],
-  headerExtensions: [],
-  encodings: [{ ssrc: ssrc++, scaleResolutionDownBy: 4 }, { ssrc: ssrc++, scaleResolutionDownBy: 2 }, { ssrc: ssrc++, scaleResolutionDownBy: 1 }],
-  rtcp: { cname: 'test' },
-});
-const vp8 = () => ({ ...vp8Simulcast(), encodings: [{ ssrc: ssrc++ }] });
-
 /** A participant that speaks the media protocol the way the browser client does. */
 class MediaPeer {
   caps: any;
@@ -49,7 +31,7 @@ class MediaPeer {
   }
   produce(source: 'mic' | 'camera' | 'screen', extra: Record<string, unknown> = {}) {
     const kind = source === 'mic' ? 'audio' : 'video';
-    return this.c.request('media.produce', { transportId: this.send, source, kind, rtpParameters: source === 'mic' ? opus() : source === 'camera' ? vp8Simulcast() : vp8(), ...extra });
+    return this.c.request('media.produce', { transportId: this.send, source, kind, rtpParameters: rtpFor(source), ...extra });
   }
   async producer(source: 'mic' | 'camera' | 'screen'): Promise<string> {
     const r = await this.produce(source);
