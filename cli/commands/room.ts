@@ -163,7 +163,7 @@ export function registerRoom(program: Command): void {
       // Closed first, so nobody joins between the server dropping everyone and the delete.
       if (r.status !== 'closed') ctx.rooms.close(id);
       const note = await closeLive(ctx, id);
-      ctx.rooms.remove(id);
+      new AssetStore(ctx.db, ctx.dataDir).removeRoom(id, () => ctx.rooms.remove(id));
       process.stdout.write(`Deleted room ${id} ("${clean(r.title)}").\n${note}\n`);
     }));
 

@@ -62,7 +62,22 @@ export class AssetStore {
       insert: db.prepare<[string, string, string, string, number, number, number, string, number | null, number]>(
         'INSERT INTO assets (id, room_id, kind, mime, bytes, width, height, sha256, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       get: db.prepare<[string, string]>('SELECT * FROM assets WHERE id = ? AND room_id = ?'),
+      // A room's own uploads and those of its breakout groups (deleted with it by the cascade).
+      ofRoomTree: db.prepare<[string, string], { id: string }>(
+        'SELECT id FROM assets WHERE room_id = ? OR room_id IN (SELECT id FROM rooms WHERE parent_id = ?)'),
     };
+  }
+
+  /**
+   * Deletes a room with `remove` and then its uploaded files: the rows go with the room (ON
+   * DELETE CASCADE), the files would stay on disk forever. Files are removed only after the
+   * rows are gone, so a failure in between leaves unused files, never a board without images.
+   */
+  removeRoom(roomId: string, remove: () => void): number {
+    const ids = this.#s.ofRoomTree.all(roomId, roomId).map((r) => r.id);
+    remove();
+    for (const id of ids) rmSync(join(this.#dir, id), { force: true });
+    return ids.length;
   }
 
   /** Stores an upload after checking it; a refused file leaves nothing behind. */

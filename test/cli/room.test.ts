@@ -3,6 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { AssetStore } from '../../src/whiteboard/assets.js';
+import { png } from '../helpers/files.js';
 import { Scratch, ctl, editConfig, install, show, withStores, expectations } from './harness.js';
 
 const scratch = new Scratch();
@@ -147,6 +149,13 @@ describe('room close, reopen, export, delete', () => {
 
   test('delete needs --yes when stdin is not a terminal, then removes everything in the room', async () => {
     await refused(['room', 'delete', roomId], 1, new RegExp(`^classroomctl: Refusing to delete room ${roomId} without confirmation\\.\\n  Pass --yes`));
+    // An upload of the room and one of its breakout group: their files go with the room.
+    const files = withStores(dataDir, ({ db, rooms }) => {
+      const assets = new AssetStore(db, dataDir);
+      const group = rooms.createChild(roomId, 'Group 1', 10).id;
+      return [assets.save(roomId, png(4, 4), 1).id, assets.save(group, png(2, 2), 1).id].map((a) => join(dataDir, 'assets', a));
+    });
+    assert.ok(files.every((f) => existsSync(f)));
     const deleted = await ok(['room', 'delete', roomId, '--yes']);
     assert.equal(deleted.stdout, `Deleted room ${roomId} ("Algebra I").\nNote: server not running: nothing to disconnect.\n`);
     withStores(dataDir, ({ db }) => {
@@ -155,5 +164,6 @@ describe('room close, reopen, export, delete', () => {
       }
     });
     assert.deepEqual(withStores(dataDir, ({ rooms }) => rooms.list().map((x) => x.title)), ['Biology']);
+    assert.deepEqual(files.filter((f) => existsSync(f)), [], 'uploaded files deleted');
   });
 });
