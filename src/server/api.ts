@@ -10,7 +10,7 @@ import type { SessionInfo, User } from '../auth/UserStore.js';
 import type { ParticipantRole } from '../protocol/messages.js';
 import { capsOf } from '../protocol/classState.js';
 import { isPdf, type Asset } from '../whiteboard/assets.js';
-import { roomBoardPdf } from '../whiteboard/exportPdf.js';
+import { renderBoardPdf } from '../whiteboard/pdfThread.js';
 import type { Services } from '../rooms/types.js';
 import { WindowCounter } from './RateLimiter.js';
 import type { Gateway } from './gateway.js';
@@ -205,12 +205,12 @@ export class Api {
     return { status: 200, body: describe(this.s.assets.save(roomId, body, user.id)) };
   }
 
-  #boardPdf(r: ApiRequest, roomId: string): ApiResponse {
+  async #boardPdf(r: ApiRequest, roomId: string): Promise<ApiResponse> {
     this.#participant(r, roomId);
     const room = this.s.rooms.require(roomId);
     // The live board when the room is in use (it may be ahead of the last snapshot).
-    const live = this.s.live.get(roomId)?.board.state;
-    const pdf = roomBoardPdf(this.s.boards, this.s.assets, roomId, room.title, live);
+    const state = this.s.live.get(roomId)?.board.state ?? this.s.boards.load(roomId).state;
+    const pdf = await renderBoardPdf(state, room.title, roomId, this.s.assets);
     const name = room.title.replace(/[^A-Za-z0-9 _-]+/g, '').trim().slice(0, 60) || 'board';
     return { status: 200, bytes: pdf, headers: { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${name}.pdf"`, 'cache-control': 'no-store' } };
   }

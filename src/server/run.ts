@@ -20,6 +20,7 @@ import { AssetStore } from '../whiteboard/assets.js';
 import { resolveInDataDir } from '../install/provision.js';
 import type { Services } from '../rooms/types.js';
 import { MediaService } from '../media/MediaService.js';
+import { closePdfThread } from '../whiteboard/pdfThread.js';
 import { createLogger } from './log.js';
 import { Gateway } from './gateway.js';
 import { Api } from './api.js';
@@ -146,6 +147,7 @@ export async function startServer(dataDir: string, overrides: ServeOverrides = {
       await gateway.close();
       services.live.flushAll();
       await media.close();
+      await closePdfThread();
       for (const s of servers) s.closeAllConnections();
       db.close();
       log.info('stopped');
