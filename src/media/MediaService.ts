@@ -96,6 +96,11 @@ export class MediaService implements RoomObserver {
     this.existing(room.id)?.removePeer(userId);
   }
 
+  replaced(room: LiveRoom, userId: number): void {
+    // The old tab's transports (and anything it still sends) go; the new tab sets up its own.
+    this.existing(room.id)?.removePeer(userId);
+  }
+
   classChanged(room: LiveRoom): void {
     const media = this.existing(room.id);
     if (!media) return;

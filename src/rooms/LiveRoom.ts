@@ -212,6 +212,8 @@ export class LiveRoom {
       existing.state = { kind: 'joined', peer };
       existing.displayName = member.displayName;
       existing.role = member.role;
+      // Another tab took the seat: what the old tab set up (its media) is not the new one's.
+      if (replaced) this.#opts.observer?.replaced(this, member.userId);
       this.#sendPresence(member.userId, 'joined', peer);
       return { replaced, isNew: false };
     }

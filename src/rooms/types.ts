@@ -35,6 +35,8 @@ import type { MediaService } from '../media/MediaService.js';
 export interface RoomObserver {
   /** A participant is gone from the room (left, timed out, removed, moved to a breakout). */
   left(room: LiveRoom, userId: number): void;
+  /** The participant's seat moved to another connection (another tab or device). */
+  replaced(room: LiveRoom, userId: number): void;
   /** The class state changed (capabilities may have been granted or revoked). */
   classChanged(room: LiveRoom): void;
   /** The last participant left and the live room is being dropped. */

@@ -234,6 +234,21 @@ describe('media through the SFU', () => {
     await tina.c.ok('room.leave');
   });
 
+  it('another tab taking the seat ends the old tab\'s media', async () => {
+    const tina = await as('tina');
+    await tina.setup();
+    const first = await as('sid');
+    await first.setup();
+    const cam = await first.producer('camera');
+    const second = await as('sid');
+    assert.equal((await first.c.waitForClose()).code, 4009);
+    await waitFor(() => (tina.frames('media.producerClosed').some((f) => f.producerId === cam) ? undefined : 'old tab\'s camera still live'));
+    assert.equal(await peerState(ids.sid), undefined);
+    const caps = await second.c.ok('media.capabilities');
+    assert.notEqual(caps.epoch, first.caps.epoch, 'the new tab starts a media session of its own');
+    for (const p of [tina, second]) await p.c.ok('room.leave');
+  });
+
   it('past peersPerRouter a room spreads to another worker and producers are piped across', async () => {
     const room2 = server.addRoom('Big', { tina: 'teacher', sam: 'student', sara: 'student' });
     const tina = await as('tina', room2);

@@ -88,6 +88,14 @@ export class MediaController {
       this.#selfId = selfId;
       void this.#establish(roomId);
     }));
+    // The session ended (removed, replaced by another tab, class over): camera and mic off.
+    this.#offs.push(session.subscribe(() => {
+      if (session.getSnapshot().status.kind !== 'ended' || this.#roomId === null) return;
+      this.#gen++;
+      this.#roomId = null;
+      this.#teardown(true);
+      this.#set({ status: { kind: 'idle' } });
+    }));
     navigator.mediaDevices?.addEventListener?.('devicechange', this.#refreshDevices);
   }
 
