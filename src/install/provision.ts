@@ -5,7 +5,6 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import selfsigned from 'selfsigned';
 import { CONFIG_FILE, CONTROL_TOKEN_FILE, DB_FILE, ConfigSchema, renderConfig, type Config } from '../config/config.js';
 import { openDb } from '../store/db.js';
 import { UserStore } from '../auth/UserStore.js';
@@ -118,6 +117,9 @@ async function selfSignedFor(publicUrl: string): Promise<{ certPem: string; keyP
   }
   const notAfter = new Date();
   notAfter.setFullYear(notAfter.getFullYear() + 2);
+  // Loaded here, not at the top: its crypto libraries cost every other classroomctl command
+  // a third of a second to load, and only init needs them.
+  const { default: selfsigned } = await import('selfsigned');
   const pems = await selfsigned.generate([{ name: 'commonName', value: host }], {
     keyType: 'ec', curve: 'P-256', algorithm: 'sha256', notAfterDate: notAfter,
     extensions: [
