@@ -1,7 +1,7 @@
 // Builds the server and CLI (tsc → dist/) and bundles the browser client (esbuild →
 // dist/public/). Runs on `npm ci` (prepare) and before tests, so what is tested is what runs.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -9,11 +9,16 @@ import { createRequire } from 'node:module';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
-rmSync(join(root, 'dist'), { recursive: true, force: true });
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
+// Built beside dist/ and swapped in at the end: a server, test or CLI started while a build
+// runs never finds dist/ half-written or missing.
+const out = join(root, `dist.building-${process.pid}`);
+rmSync(out, { recursive: true, force: true });
+// A failed build leaves dist/ as it was and no half-built directory behind.
+process.on('exit', () => rmSync(out, { recursive: true, force: true }));
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.json'), '--outDir', out], { stdio: 'inherit', cwd: root });
 
 const esbuild = await import('esbuild');
-const pub = join(root, 'dist', 'public');
+const pub = join(out, 'public');
 mkdirSync(join(pub, 'assets'), { recursive: true });
 await esbuild.build({
   // app.js is what index.html loads; code behind a dynamic import() (the staff-only class
@@ -34,3 +39,9 @@ await esbuild.build({
 });
 cpSync(join(root, 'src/client/index.html'), join(pub, 'index.html'));
 cpSync(join(root, 'src/client/styles.css'), join(pub, 'assets', 'styles.css'));
+
+const dist = join(root, 'dist');
+const old = join(root, `dist.old-${process.pid}`);
+if (existsSync(dist)) renameSync(dist, old);
+renameSync(out, dist);
+rmSync(old, { recursive: true, force: true });
