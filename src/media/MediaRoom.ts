@@ -354,6 +354,9 @@ export class MediaRoom {
     }
     const recv = peer.recv;
     if (!recv || recv.closed) throw unknown('receive transport');
+    // One consumer per stream per viewer: consuming again (a client re-syncing) replaces the
+    // old one, so repeated requests cannot pile up worker memory (~1.4 MiB per video consumer).
+    for (const c of peer.consumers.values()) if (c.consumer.producerId === producerId) c.consumer.close();
     // Started paused: the client resumes once its track is wired up, so no keyframe is lost.
     let consumer: ms.Consumer;
     try {

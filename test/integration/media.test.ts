@@ -141,6 +141,11 @@ describe('media through the SFU', () => {
     await sam.c.ok('media.resume', { consumerId: vid.consumerId });
     state = await peerState(ids.sam);
     assert.ok(state.consumers.every((c: any) => !c.paused), 'resumed');
+    // Consuming the same stream again replaces the consumer: requests cannot pile them up.
+    const again = await sam.c.ok('media.consume', { producerId: mic });
+    await sam.c.ok('media.consume', { producerId: mic });
+    assert.equal((await peerState(ids.sam)).consumers.filter((c: any) => c.producerId === mic).length, 1);
+    assert.equal(code(await sam.c.request('media.resume', { consumerId: again.consumerId })), 'MEDIA_UNKNOWN');
     assert.deepEqual(await sam.c.ok('media.size', { consumerId: vid.consumerId, height: 180 }), { spatialLayer: 0 });
     assert.deepEqual(await sam.c.ok('media.size', { consumerId: vid.consumerId, height: 700 }), { spatialLayer: 2 });
     assert.deepEqual(await sam.c.ok('media.size', { consumerId: vid.consumerId, height: 0 }), { spatialLayer: null });
