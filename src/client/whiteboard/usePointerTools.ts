@@ -1,0 +1,267 @@
+// Pointer input on the board's canvas: one gesture at a time (a stroke, a shape, an erase, a
+// laser trail, a move or a resize) becomes ops through tools.ts when the pointer lifts. The
+// gesture lives in a ref, not in state: pointer moves come at up to 120 Hz and must only
+// repaint the canvas, never re-render the component.
+import { useRef } from 'preact/hooks';
+import type { RefObject } from 'preact';
+import type { WbEditOp, WbEphemeral, WbObject, WbPage } from '../../protocol/whiteboard.js';
+import { WB_CANVAS, WbLimits } from '../../protocol/whiteboardLimits.js';
+import { drawDoomed, drawLaser, drawLiveStroke, drawObject, type ImageSource } from './render.js';
+import type { Editor } from './TextEditor.js';
+import {
+  StrokeBuilder, handleOf, movePatch, newId, objectAt, patched, resizable, resizePatch, shapeFromDrag, strokeObjects,
+  strokeWidth, type Pt, type ShapeTool, type Style, type Tool,
+} from './tools.js';
+
+/** A gesture in progress. */
+export type Drag =
+  | { kind: 'stroke'; id: string; tool: 'pen' | 'highlighter'; pageId: string; style: Style; builder: StrokeBuilder; unsent: number[] }
+  | { kind: 'shape'; tool: ShapeTool; id: string; a: Pt; b: Pt }
+  | { kind: 'move'; obj: WbObject; from: Pt; to: Pt }
+  | { kind: 'resize'; obj: WbObject; to: Pt }
+  | { kind: 'erase'; ids: Set<string> }
+  | { kind: 'laser'; pageId: string; trail: number[] };
+
+/** Live updates go out at most this often (ms): the server's tick. */
+const LIVE_EVERY = 33;
+const CURSOR_EVERY = 100;
+
+export interface PointerToolsOptions {
+  canvasRef: RefObject<HTMLCanvasElement>;
+  drag: RefObject<Drag>;
+  /** Asks for a repaint. */
+  schedule(): void;
+  canDraw: boolean;
+  /** The text editor is open: the canvas ignores presses until it closes. */
+  editing: boolean;
+  tool: Tool;
+  style: Style;
+  page: WbPage;
+  selected: WbObject | null;
+  onSelect(id: string | null): void;
+  onEdit(editor: Editor): void;
+  onPickImage(at: Pt): void;
+  sendOp(op: WbEditOp): void;
+  sendLive(update: WbEphemeral): void;
+}
+
+export interface PointerHandlers {
+  onPointerDown(e: PointerEvent): void;
+  onPointerMove(e: PointerEvent): void;
+  onPointerUp(e: PointerEvent): void;
+  onDblClick(e: MouseEvent): void;
+}
+
+export function usePointerTools(o: PointerToolsOptions): PointerHandlers {
+  const { canvasRef, drag, schedule, canDraw, tool, style, page, selected, sendLive } = o;
+  const liveTimer = useRef<ReturnType<typeof setInterval> | null>(null);
+  const lastLive = useRef(0);
+
+  // Stroke progress goes out in batches, at most every LIVE_EVERY ms, each within the
+  // protocol's batch size.
+  const flushStroke = (done: boolean) => {
+    const d = drag.current;
+    if (d?.kind !== 'stroke') return;
+    const max = WbLimits.progressPoints * 2;
+    do {
+      const points = d.unsent.splice(0, max);
+      if (points.length === 0 && !done) return;
+      sendLive({
+        type: 'stroke.progress', pageId: d.pageId, strokeId: d.id, kind: d.tool, color: d.style.color,
+        width: strokeWidth(d.tool, d.style.width), points, ...(done && d.unsent.length === 0 ? { done: true } : {}),
+      });
+    } while (d.unsent.length > 0);
+  };
+
+  const toCanvas = (e: PointerEvent | MouseEvent): Pt => {
+    const r = canvasRef.current!.getBoundingClientRect();
+    return { x: ((e.clientX - r.left) / r.width) * WB_CANVAS.width, y: ((e.clientY - r.top) / r.height) * WB_CANVAS.height };
+  };
+  /** Hit slack: about 6 screen pixels, in canvas units. */
+  const slack = () => (6 * WB_CANVAS.width) / Math.max(1, canvasRef.current?.clientWidth ?? WB_CANVAS.width);
+
+  const onPointerDown = (e: PointerEvent) => {
+    if (!canDraw || e.button !== 0 || o.editing) return;
+    const p = toCanvas(e);
+    canvasRef.current!.setPointerCapture?.(e.pointerId);
+    switch (tool) {
+      case 'pen':
+      case 'highlighter': {
+        const builder = new StrokeBuilder();
+        drag.current = { kind: 'stroke', id: newId(), tool, pageId: page.id, style, builder, unsent: builder.add(p.x, p.y) };
+        liveTimer.current = setInterval(() => flushStroke(false), LIVE_EVERY);
+        break;
+      }
+      case 'line':
+      case 'arrow':
+      case 'rect':
+      case 'ellipse':
+        drag.current = { kind: 'shape', tool, id: newId(), a: p, b: p };
+        break;
+      case 'eraser': {
+        const hit = objectAt(page, p.x, p.y, slack());
+        drag.current = { kind: 'erase', ids: new Set(hit ? [hit.id] : []) };
+        break;
+      }
+      case 'laser':
+        drag.current = { kind: 'laser', pageId: page.id, trail: [Math.round(p.x), Math.round(p.y)] };
+        break;
+      case 'select': {
+        const s = slack();
+        if (selected && resizable(selected)) {
+          const h = handleOf(selected);
+          if (Math.abs(p.x - h.x) <= 2 * s && Math.abs(p.y - h.y) <= 2 * s) {
+            drag.current = { kind: 'resize', obj: selected, to: p };
+            break;
+          }
+        }
+        const hit = objectAt(page, p.x, p.y, s);
+        o.onSelect(hit?.id ?? null);
+        if (hit) drag.current = { kind: 'move', obj: hit, from: p, to: p };
+        break;
+      }
+      case 'text':
+      case 'sticky':
+        o.onEdit({ mode: 'new', kind: tool, at: p, text: '' });
+        return;
+      case 'image':
+        o.onPickImage(p);
+        return;
+    }
+    schedule();
+  };
+
+  const onPointerMove = (e: PointerEvent) => {
+    const d = drag.current;
+    const p = toCanvas(e);
+    if (!d) {
+      // The cursor, for the others (drawing needs draw, so does telling where one points).
+      const now = performance.now();
+      if (canDraw && now - lastLive.current >= CURSOR_EVERY && inCanvas(p)) {
+        lastLive.current = now;
+        sendLive({ type: 'cursor', pageId: page.id, x: Math.round(p.x), y: Math.round(p.y) });
+      }
+      return;
+    }
+    // The browser may merge several moves into one event: a fast stroke keeps its shape.
+    const events = typeof e.getCoalescedEvents === 'function' && e.getCoalescedEvents().length > 0 ? e.getCoalescedEvents() : [e];
+    switch (d.kind) {
+      case 'stroke':
+        for (const ev of events) {
+          if (d.builder.points.length >= WbLimits.strokePoints * 2 * 4) break; // absurdly long: stop adding
+          const q = toCanvas(ev);
+          d.unsent.push(...d.builder.add(q.x, q.y));
+        }
+        break;
+      case 'shape':
+        d.b = p;
+        break;
+      case 'erase': {
+        const hit = objectAt(page, p.x, p.y, slack());
+        if (hit) d.ids.add(hit.id);
+        break;
+      }
+      case 'laser': {
+        d.trail.push(Math.round(p.x), Math.round(p.y));
+        if (d.trail.length > WbLimits.laserPoints * 2) d.trail.splice(0, d.trail.length - WbLimits.laserPoints * 2);
+        const now = performance.now();
+        if (now - lastLive.current >= LIVE_EVERY) {
+          lastLive.current = now;
+          sendLive({ type: 'laser', pageId: d.pageId, points: [...d.trail] });
+        }
+        break;
+      }
+      case 'move':
+      case 'resize':
+        d.to = p;
+        break;
+    }
+    schedule();
+  };
+
+  const onPointerUp = (e: PointerEvent) => {
+    const d = drag.current;
+    if (!d) return;
+    const p = toCanvas(e);
+    switch (d.kind) {
+      case 'stroke': {
+        if (liveTimer.current) clearInterval(liveTimer.current);
+        liveTimer.current = null;
+        d.unsent.push(...d.builder.finish(p.x, p.y));
+        flushStroke(true);
+        drag.current = null;
+        for (const obj of strokeObjects(d.id, d.tool, d.builder.points, d.style)) o.sendOp({ type: 'obj.add', pageId: d.pageId, object: obj });
+        break;
+      }
+      case 'shape': {
+        drag.current = null;
+        const obj = shapeFromDrag(d.tool, d.id, d.a, p, style);
+        if (obj) o.sendOp({ type: 'obj.add', pageId: page.id, object: obj });
+        break;
+      }
+      case 'erase': {
+        drag.current = null;
+        const ids = [...d.ids].filter((id) => page.objects.some((x) => x.id === id)).slice(0, WbLimits.deleteIds);
+        if (ids.length > 0) o.sendOp({ type: 'obj.delete', pageId: page.id, ids });
+        if (selected && ids.includes(selected.id)) o.onSelect(null);
+        break;
+      }
+      case 'laser':
+        drag.current = null;
+        break;
+      case 'move': {
+        drag.current = null;
+        const dx = p.x - d.from.x;
+        const dy = p.y - d.from.y;
+        if (Math.hypot(dx, dy) >= 1) o.sendOp({ type: 'obj.update', pageId: page.id, id: d.obj.id, patch: movePatch(d.obj, dx, dy) });
+        break;
+      }
+      case 'resize': {
+        drag.current = null;
+        const patch = resizePatch(d.obj, p);
+        if (patch) o.sendOp({ type: 'obj.update', pageId: page.id, id: d.obj.id, patch });
+        break;
+      }
+    }
+    schedule();
+  };
+
+  const onDblClick = (e: MouseEvent) => {
+    if (!canDraw || tool !== 'select') return;
+    const p = toCanvas(e);
+    const hit = objectAt(page, p.x, p.y, slack());
+    if (hit && (hit.kind === 'text' || hit.kind === 'sticky')) o.onEdit({ mode: 'edit', id: hit.id, text: hit.text });
+  };
+
+  return { onPointerDown, onPointerMove, onPointerUp, onDblClick };
+}
+
+const inCanvas = (p: Pt) => p.x >= 0 && p.y >= 0 && p.x <= WB_CANVAS.width && p.y <= WB_CANVAS.height;
+
+/** The page as the gesture in progress changes it: the object being moved or resized. */
+export function draggedPage(page: WbPage, d: Drag | null): WbPage {
+  if (!d) return page;
+  if (d.kind === 'move') {
+    const patch = movePatch(d.obj, d.to.x - d.from.x, d.to.y - d.from.y);
+    return { ...page, objects: page.objects.map((o) => (o.id === d.obj.id ? patched(o, patch) : o)) };
+  }
+  if (d.kind === 'resize') {
+    const patch = resizePatch(d.obj, d.to);
+    return patch ? { ...page, objects: page.objects.map((o) => (o.id === d.obj.id ? patched(o, patch) : o)) } : page;
+  }
+  return page;
+}
+
+/**
+ * What the gesture adds on top of the page: my stroke or shape so far, the objects the eraser
+ * will remove, my laser trail. `scale` is device pixels per canvas unit.
+ */
+export function drawGesture(ctx: CanvasRenderingContext2D, d: Drag | null, page: WbPage, style: Style, images: ImageSource, scale: number, now: number): void {
+  if (d?.kind === 'stroke') drawLiveStroke(ctx, { kind: d.tool, color: d.style.color, width: strokeWidth(d.tool, d.style.width), points: d.builder.points }, d.tool === 'highlighter' ? 0.4 : 1);
+  if (d?.kind === 'shape') {
+    const o = shapeFromDrag(d.tool, d.id, d.a, d.b, style);
+    if (o) drawObject(ctx, o, images);
+  }
+  if (d?.kind === 'erase') for (const o of page.objects) if (d.ids.has(o.id)) drawDoomed(ctx, o, scale);
+  if (d?.kind === 'laser') drawLaser(ctx, { points: d.trail, at: now }, now, scale);
+}
