@@ -1,13 +1,16 @@
 // The whiteboard in real Chromium against the real server: a teacher draws with real mouse
 // events, the student sees the stroke while it is drawn and then the same board (the same SVG
 // export, page by page), keeps it across a reload and follows the teacher's page; a student
-// without draw cannot draw until the teacher grants it.
+// without draw cannot draw until the teacher grants it. Zoom and pan are each person's own: what
+// is drawn through them lands at the board coordinates under the pointer, for everyone.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { pdf } from '../helpers/files.js';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { TestClient } from '../helpers/client.js';
+import type { WbObject } from '../../src/protocol/whiteboard.js';
 import { waitFor } from '../helpers/waitFor.js';
 import { launchChromium, openApp, openRoom, signIn, waitForConnection, type AppPage } from '../helpers/browser.js';
 
@@ -69,6 +72,32 @@ function inkedPixels(page: Page): Promise<number> {
     for (let i = 0; i < d.length; i += 4) if (d[i]! < 200 || d[i + 1]! < 200 || d[i + 2]! < 200) n++;
     return n;
   });
+}
+
+/** The canvas's box in CSS pixels of the viewport (the board maps its whole box, as canvasAt does). */
+async function canvasBox(page: Page): Promise<{ left: number; top: number; width: number; height: number }> {
+  const box = await page.getByTestId('wb-canvas').boundingBox();
+  assert.ok(box, 'the canvas is on screen');
+  return { left: box.x, top: box.y, width: box.width, height: box.height };
+}
+
+/** A view as the test works it out: (x, y) the board point at the top-left corner, zoom 1 = the 1600 × 900 canvas fits. */
+interface ViewBox { x: number; y: number; zoom: number }
+
+/** The board's own view ("x y w h") must agree with the one the test worked out. */
+async function assertView(page: Page, v: ViewBox, what: string): Promise<void> {
+  const got = (await attr(page, 'data-view'))!.split(' ').map(Number);
+  const want = [v.x, v.y, 1600 / v.zoom, 900 / v.zoom];
+  assert.ok(got.every((n, i) => Math.abs(n - want[i]!) < 0.05), `${what}: the board shows ${got.join(' ')}, expected ${want.map((n) => n.toFixed(2)).join(' ')}`);
+}
+
+/** The canvas pixel (r, g, b) showing board point (bx, by) under view `v`. */
+function pixelAt(page: Page, v: ViewBox, bx: number, by: number): Promise<number[]> {
+  return page.getByTestId('wb-canvas').evaluate((c: HTMLCanvasElement, a: { v: ViewBox; bx: number; by: number }) => {
+    const perUnit = (c.width / 1600) * a.v.zoom;
+    const d = c.getContext('2d')!.getImageData(Math.floor((a.bx - a.v.x) * perUnit), Math.floor((a.by - a.v.y) * perUnit), 1, 1).data;
+    return [d[0]!, d[1]!, d[2]!];
+  }, { v, bx, by });
 }
 
 describe('whiteboard in the browser', () => {
@@ -217,5 +246,154 @@ describe('whiteboard in the browser', () => {
     assert.equal((pdfBytes.toString('latin1').match(/\/Type \/Page\b/g) ?? []).length, before + 2);
 
     assert.deepEqual([...teacher.problems, ...student.problems], []);
+  });
+
+  it('zoom and pan are mine alone: drawing through them lands under the pointer, and content beyond the canvas can be reached', async () => {
+    server.addUser('tom', 'teacher');
+    const roomId = server.addRoom('Far out', { tina: 'teacher', tom: 'teacher' });
+    const tom = await TestClient.connect(server, await server.login('tom'));
+    await tom.join({ roomId });
+    const teacher = await openApp(browser, server.url);
+    apps.push(teacher);
+    const t = teacher.page;
+    await signIn(t, 'tina');
+    await openRoom(t, roomId);
+    await t.getByTestId('tab-board').click();
+    await waitObjects(t, 0);
+    const box = await canvasBox(t);
+    /** CSS pixels per board unit at zoom 1. */
+    const base = box.width / 1600;
+    const zoomText = () => t.getByTestId('wb-zoom').textContent();
+
+    // ---- Zoom in with the button: 150%, around the middle of the canvas (800, 450).
+    let v: ViewBox = { x: 0, y: 0, zoom: 1 };
+    assert.equal(await zoomText(), '100%');
+    await t.getByTestId('wb-zoom-in').click();
+    v = { x: 800 - 800 / 1.5, y: 450 - 450 / 1.5, zoom: 1.5 };
+    assert.equal(await zoomText(), '150%');
+    await assertView(t, v, 'zoomed in');
+
+    // ---- Pan with a middle-button drag, then with Space held and a plain drag: a hand moving
+    // the board, so the view moves the other way, by the pixels dragged over pixels per unit.
+    // Whole viewport pixels (what the mouse really reports), and where they are on the canvas.
+    const at = (sx: number, sy: number): [number, number] => [Math.round(box.left + sx), Math.round(box.top + sy)];
+    await t.mouse.move(...at(400, 250));
+    await t.mouse.down({ button: 'middle' });
+    await t.mouse.move(...at(280, 170), { steps: 5 });
+    await t.mouse.up({ button: 'middle' });
+    v = { ...v, x: v.x + 120 / (base * v.zoom), y: v.y + 80 / (base * v.zoom) };
+    await assertView(t, v, 'after the middle-button drag');
+    await t.keyboard.down('Space');
+    await t.mouse.move(...at(300, 300));
+    await t.mouse.down();
+    await t.mouse.move(...at(340, 330), { steps: 5 });
+    await t.mouse.up();
+    await t.keyboard.up('Space');
+    v = { ...v, x: v.x - 40 / (base * v.zoom), y: v.y - 30 / (base * v.zoom) };
+    await assertView(t, v, 'after Space and a drag');
+    // ---- Ctrl+wheel (what a trackpad pinch sends) zooms around the pointer: one mouse notch.
+    const under = (sx: number, sy: number, w: ViewBox) => {
+      const [px, py] = at(sx, sy);
+      return { x: w.x + (px - box.left) / (base * w.zoom), y: w.y + (py - box.top) / (base * w.zoom) };
+    };
+    const anchor = under(500, 150, v);
+    await t.mouse.move(...at(500, 150));
+    await t.keyboard.down('Control');
+    await t.mouse.wheel(0, -100);
+    await t.keyboard.up('Control');
+    const zoom = 1.5 * Math.exp(0.25);
+    v = { x: anchor.x - (at(500, 150)[0] - box.left) / (base * zoom), y: anchor.y - (at(500, 150)[1] - box.top) / (base * zoom), zoom };
+    await waitFor(async () => ((await zoomText()) === `${Math.round(zoom * 100)}%` ? undefined : `zoom shows ${await zoomText()}`));
+    await assertView(t, v, 'after ctrl+wheel');
+    assert.equal(await t.getByTestId('whiteboard').getAttribute('data-sent'), '0', 'moving my view sends nothing');
+
+    // ---- My cursor, as the others get it, is the board point under my pointer. (Cursors go
+    // out at most every 100 ms, so a lone move may be skipped: wiggle until one is sent.)
+    const hover = under(250, 120, v);
+    await waitFor(async () => {
+      const c = tom.frames.flatMap((f) => (f.type === 'wb.updates' ? f.updates : [])).filter((u) => u.type === 'cursor').at(-1);
+      if (c && c.type === 'cursor' && Math.abs(c.x - hover.x) <= 2 && Math.abs(c.y - hover.y) <= 2) return undefined;
+      await t.mouse.move(...at(260, 130));
+      await t.mouse.move(...at(250, 120));
+      return `tom's last cursor is ${c && c.type === 'cursor' ? `${c.x},${c.y}` : 'none'}, want ${hover.x.toFixed(1)},${hover.y.toFixed(1)}`;
+    });
+
+    // ---- A pen stroke drawn zoomed and panned: the server has it at the board coordinates
+    // under the pointer where it started and where it ended.
+    const from = under(100, 100, v);
+    const to = under(300, 220, v);
+    await t.mouse.move(...at(100, 100));
+    await t.mouse.down();
+    await t.mouse.move(...at(180, 180), { steps: 4 });
+    await t.mouse.move(...at(300, 220), { steps: 4 });
+    await t.mouse.up();
+    const added = await tom.waitForEvent((e) => e.kind === 'wb.op' && e.data.op.type === 'obj.add' && e.data.op.object.kind === 'pen', 'the stroke');
+    assert.ok(added.kind === 'wb.op' && added.data.op.type === 'obj.add');
+    const stroke = added.data.op.object as Extract<WbObject, { kind: 'pen' }>;
+    const n = stroke.points.length;
+    const near = (a: number, b: number) => Math.abs(a - b) <= 2;
+    assert.ok(near(stroke.x + stroke.points[0]!, from.x) && near(stroke.y + stroke.points[1]!, from.y),
+      `the stroke starts at ${stroke.x + stroke.points[0]!},${stroke.y + stroke.points[1]!}, under the pointer was ${from.x.toFixed(1)},${from.y.toFixed(1)}`);
+    assert.ok(near(stroke.x + stroke.points[n - 2]!, to.x) && near(stroke.y + stroke.points[n - 1]!, to.y),
+      `the stroke ends at ${stroke.x + stroke.points[n - 2]!},${stroke.y + stroke.points[n - 1]!}, under the pointer was ${to.x.toFixed(1)},${to.y.toFixed(1)}`);
+    await waitObjects(t, 1);
+
+    // ---- Text placement and picking go through the same inverse: a text where I click, and a
+    // click on the stroke's first point selects it (Delete removes it).
+    await t.getByTestId('tool-text').click();
+    const textAt = under(420, 60, v);
+    await t.mouse.click(...at(420, 60));
+    await t.getByTestId('wb-text-input').fill('Zoomed in');
+    await t.getByTestId('wb-text-done').click();
+    const placed = await tom.waitForEvent((e) => e.kind === 'wb.op' && e.data.op.type === 'obj.add' && e.data.op.object.kind === 'text', 'the text');
+    assert.ok(placed.kind === 'wb.op' && placed.data.op.type === 'obj.add' && placed.data.op.object.kind === 'text');
+    const text = placed.data.op.object;
+    assert.ok(near(text.x, textAt.x) && near(text.y, textAt.y), `the text is at ${text.x},${text.y}, I clicked ${textAt.x.toFixed(1)},${textAt.y.toFixed(1)}`);
+    await t.getByTestId('tool-select').click();
+    await t.mouse.click(...at(100, 100));
+    await t.keyboard.press('Delete');
+    const deleted = await tom.waitForEvent((e) => e.kind === 'wb.op' && e.data.op.type === 'obj.delete', 'the delete');
+    assert.ok(deleted.kind === 'wb.op' && deleted.data.op.type === 'obj.delete');
+    assert.deepEqual(deleted.data.op.ids, [stroke.id]);
+    await waitObjects(t, 1);
+
+    // ---- Content beyond the 1600 × 900 canvas: a green box at x = 2000, from Tom.
+    const far: WbObject = { id: 'far-box', kind: 'rect', x: 2000, y: 300, w: 200, h: 150, color: '#16a34a', width: 4, fill: '#16a34a', opacity: 1 };
+    await tom.ok('wb.op', { op: { type: 'obj.add', pageId: 'p1', object: far } });
+    await waitObjects(t, 2);
+    const green = (px: number[]) => px[0]! < 60 && px[1]! > 130 && px[2]! < 110;
+    const shows = (w: ViewBox, x: number, y: number) => x >= w.x && y >= w.y && x <= w.x + 1600 / w.zoom && y <= w.y + 900 / w.zoom;
+    // Fitted (the 0 key, focus on the board), it is off to the right.
+    await t.getByTestId('wb-canvas').focus();
+    await t.keyboard.press('0');
+    v = { x: 0, y: 0, zoom: 1 };
+    await assertView(t, v, 'fitted');
+    assert.equal(shows(v, 2100, 375), false);
+    // Two steps out with the - key (67%, then 50%, around the middle): the whole box is in view, drawn.
+    await t.keyboard.press('-');
+    await t.keyboard.press('-');
+    v = { x: 800 - 800 / 0.5, y: 450 - 450 / 0.5, zoom: 0.5 };
+    assert.equal(await zoomText(), '50%');
+    await assertView(t, v, 'zoomed out');
+    assert.ok(shows(v, 2000, 300) && shows(v, 2200, 450), 'the box is inside the view');
+    await waitFor(async () => (green(await pixelAt(t, v, 2100, 375)) ? undefined : `the box's middle is ${await pixelAt(t, v, 2100, 375)}`));
+    // Others' strokes in progress go through my view as well: Tom's live stroke out there, in red.
+    await tom.ok('wb.live', { update: { type: 'stroke.progress', pageId: 'p1', strokeId: 'live-far', kind: 'pen', color: '#dc2626', width: 16, points: [2000, 700, 2100, 700, 2200, 700] } });
+    await waitFor(async () => ((await attr(t, 'data-live-strokes')) === '1' ? undefined : 'no live stroke'));
+    const red = await pixelAt(t, v, 2100, 700);
+    assert.ok(red[0]! > 180 && red[1]! < 90 && red[2]! < 90, `Tom's live stroke is drawn where it is on the board (got ${red})`);
+    // Back to the whole page, then a plain wheel to the right pans there at 100%.
+    await t.getByTestId('wb-fit').click();
+    v = { x: 0, y: 0, zoom: 1 };
+    await assertView(t, v, 'fit button');
+    await t.mouse.move(...at(400, 200));
+    await t.mouse.wheel(1800 * base, 0);
+    v = { ...v, x: 1800 };
+    await assertView(t, v, 'after the wheel');
+    assert.ok(shows(v, 2000, 300) && shows(v, 2200, 450), 'the box is inside the view');
+    await waitFor(async () => (green(await pixelAt(t, v, 2100, 375)) ? undefined : `the box's middle is ${await pixelAt(t, v, 2100, 375)}`));
+
+    assert.deepEqual(teacher.problems, []);
+    await tom.close();
   });
 });

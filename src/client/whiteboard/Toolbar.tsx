@@ -1,8 +1,10 @@
-// The board's toolbar: tools, palette, widths, undo/redo, delete, clear (staff) and exports.
-// Stateless: the board owns every value and passes the callbacks.
+// The board's toolbar: tools, palette, widths, undo/redo, delete, clear (staff), my zoom and
+// exports. Stateless: the board owns every value and passes the callbacks. The zoom controls
+// stay enabled for people who may not draw: looking closer is not editing.
 import { cls } from '../format.js';
-import { RedoIcon, TOOL_ICON, TrashIcon, UndoIcon } from './icons.js';
+import { FitIcon, RedoIcon, TOOL_ICON, TrashIcon, UndoIcon, ZoomInIcon, ZoomOutIcon } from './icons.js';
 import { COLORS, TOOLS, TOOL_LABEL, WIDTHS, type Style, type Tool } from './tools.js';
+import { ZOOM, zoomLabel } from './view.js';
 
 export interface ToolbarProps {
   tool: Tool;
@@ -20,6 +22,10 @@ export interface ToolbarProps {
   onRedo(): void;
   onDelete(): void;
   onClear(): void;
+  /** My view's zoom (1: the whole page fits). */
+  zoom: number;
+  onZoom(dir: 1 | -1): void;
+  onFit(): void;
   onExportSvg(): void;
   onExportPng(): void;
   /** Where the whole board downloads as a PDF. */
@@ -94,6 +100,20 @@ export function Toolbar(p: ToolbarProps) {
             Clear page
           </button>
         )}
+      </div>
+      <div class="wb-group" role="group" aria-label="Zoom">
+        <button type="button" class="wb-tool" title="Zoom out (-)" aria-label="Zoom out" disabled={p.zoom <= ZOOM.min + 1e-6} onClick={() => p.onZoom(-1)} data-testid="wb-zoom-out">
+          <ZoomOutIcon />
+        </button>
+        <output class="wb-zoom" aria-label="Zoom" data-testid="wb-zoom">
+          {zoomLabel(p.zoom)}
+        </output>
+        <button type="button" class="wb-tool" title="Zoom in (+)" aria-label="Zoom in" disabled={p.zoom >= ZOOM.max - 1e-6} onClick={() => p.onZoom(1)} data-testid="wb-zoom-in">
+          <ZoomInIcon />
+        </button>
+        <button type="button" class="wb-tool" title="Fit the page (0)" aria-label="Fit the page" onClick={p.onFit} data-testid="wb-fit">
+          <FitIcon />
+        </button>
       </div>
       <div class="wb-group wb-export" role="group" aria-label="Export">
         <button type="button" class="btn btn-quiet btn-tiny" onClick={p.onExportSvg} data-testid="export-svg">

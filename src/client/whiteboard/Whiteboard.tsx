@@ -1,10 +1,10 @@
 // The whiteboard panel: the canvas (fit to width, device-pixel sharp), the toolbar and the pages
 // strip. What is drawn is the server's board (room.board) with my unconfirmed edits on top
-// (boardState.ts), plus the gesture in progress and others' live updates. Pointer input becomes
-// ops through tools.ts; every durable change is a wb.op, every live one a wb.live.
+// (boardState.ts), plus the gesture in progress and others' live updates, through my own view
+// (pan and zoom, view.ts). Pointer input becomes ops through tools.ts; every durable change is
+// a wb.op, every live one a wb.live. The view is never sent: it is mine alone.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { WbEditOp, WbEphemeral } from '../../protocol/whiteboard.js';
-import { WB_CANVAS } from '../../protocol/whiteboardLimits.js';
 import { canRedo, canUndo } from '../../whiteboard/model.js';
 import { canControl, myCaps, pendingRequests } from '../classView.js';
 import { cls } from '../format.js';
@@ -16,8 +16,10 @@ import { TextEditor, type Editor } from './TextEditor.js';
 import { Toolbar } from './Toolbar.js';
 import { COLORS, imageObject, newId, textObject, type Pt, type Style, type Tool } from './tools.js';
 import { uploadImage, uploadSlides } from './upload.js';
+import { useBoardKeys, type BoardKeyActions } from './useBoardKeys.js';
 import { useBoardPainter } from './useBoardPainter.js';
 import { usePointerTools, type Drag } from './usePointerTools.js';
+import { FIT, panBy, viewCenter, visibleRect, zoomLabel, zoomStep, type View } from './view.js';
 
 export function Whiteboard({ visible }: { visible: boolean }) {
   const { session, room, connected } = useClass();
@@ -36,6 +38,7 @@ export function Whiteboard({ visible }: { visible: boolean }) {
   const [editor, setEditor] = useState<Editor | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [sent, setSent] = useState(0);
+  const [view, setView] = useState<View>(FIT);
 
   const board = useMemo(() => previewBoard(room.board, pending, room.lastSeq), [room.board, pending, room.lastSeq]);
   const page = visiblePage(board, chosen, follow, leader);
@@ -83,18 +86,23 @@ export function Whiteboard({ visible }: { visible: boolean }) {
 
   const roomId = room.room?.id ?? '';
   const assetUrl = (assetId: string) => `/api/rooms/${encodeURIComponent(roomId)}/assets/${encodeURIComponent(assetId)}`;
+  const boardRef = useRef<HTMLElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const drag = useRef<Drag>(null);
-  const { schedule, imageOf } = useBoardPainter(canvasRef, drag, { page, board, selected: selectedObj, style, names: room.names }, { visible, session, me, assetUrl });
+  const panKey = useRef(false);
+  const { schedule, imageOf } = useBoardPainter(canvasRef, drag, { page, board, selected: selectedObj, style, view, names: room.names }, { visible, session, me, assetUrl });
   const pointer = usePointerTools({
-    canvasRef, drag, schedule, canDraw, editing: editor !== null, tool, style, page, selected: selectedObj,
+    canvasRef, drag, schedule, view, onView: setView, panKey, canDraw, editing: editor !== null, tool, style, page, selected: selectedObj,
     onSelect: setSelected, onEdit: setEditor, onPickImage: (at) => pickImage(at), sendOp, sendLive,
   });
+  const canvasWidth = () => canvasRef.current?.clientWidth ?? 0;
+  const zoom = (dir: 1 | -1) => setView((v) => zoomStep(v, canvasWidth(), dir));
+  const fit = () => setView(FIT);
 
   // ---------------------------------------------------------------- images
 
   const fileInput = useRef<HTMLInputElement>(null);
-  const imageAt = useRef<Pt>({ x: WB_CANVAS.width / 2, y: WB_CANVAS.height / 2 });
+  const imageAt = useRef<Pt>(viewCenter(FIT));
   const pickImage = (at: Pt) => {
     imageAt.current = at;
     fileInput.current?.click();
@@ -127,7 +135,7 @@ export function Whiteboard({ visible }: { visible: boolean }) {
 
   // ---------------------------------------------------------------- keyboard
 
-  const actions = useRef({ undo: () => {}, redo: () => {}, del: () => {} });
+  const actions = useRef<BoardKeyActions>(null);
   actions.current = {
     undo: () => canDraw && canUndo(room.board, me) && sendHistory('undo'),
     redo: () => canDraw && canRedo(room.board, me) && sendHistory('redo'),
@@ -136,26 +144,11 @@ export function Whiteboard({ visible }: { visible: boolean }) {
       sendOp({ type: 'obj.delete', pageId: page.id, ids: [selectedObj.id] });
       setSelected(null);
     },
+    zoom,
+    fit,
+    pan: (dx, dy) => setView((v) => panBy(v, canvasWidth(), dx, dy)),
   };
-  useEffect(() => {
-    if (!visible) return;
-    const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement | null;
-      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
-      const mod = e.ctrlKey || e.metaKey;
-      if (mod && e.key.toLowerCase() === 'z') {
-        e.preventDefault();
-        (e.shiftKey ? actions.current.redo : actions.current.undo)();
-      } else if (mod && e.key.toLowerCase() === 'y') {
-        e.preventDefault();
-        actions.current.redo();
-      } else if (e.key === 'Delete' || e.key === 'Backspace') {
-        actions.current.del();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [visible]);
+  useBoardKeys(visible, boardRef, canvasRef, actions, panKey);
 
   // ---------------------------------------------------------------- pages and follow
 
@@ -180,7 +173,7 @@ export function Whiteboard({ visible }: { visible: boolean }) {
   const pendingDraw = self ? pendingRequests(room.class, self.userId).has('draw') : false;
   const readOnly = !canDraw;
   return (
-    <section class="board" aria-label="Whiteboard" data-testid="whiteboard" data-sent={sent} data-page={page.id}>
+    <section ref={boardRef} class="board" aria-label="Whiteboard" data-testid="whiteboard" data-sent={sent} data-page={page.id}>
       <Toolbar
         tool={tool}
         style={style}
@@ -192,7 +185,7 @@ export function Whiteboard({ visible }: { visible: boolean }) {
         onTool={(t) => {
           setTool(t);
           if (t !== 'select') setSelected(null);
-          if (t === 'image') pickImage({ x: WB_CANVAS.width / 2, y: WB_CANVAS.height / 2 });
+          if (t === 'image') pickImage(viewCenter(view));
         }}
         onStyle={(s) => {
           setStyle(s);
@@ -200,10 +193,13 @@ export function Whiteboard({ visible }: { visible: boolean }) {
             sendOp({ type: 'obj.update', pageId: page.id, id: selectedObj.id, patch: { color: s.color } });
           }
         }}
-        onUndo={() => actions.current.undo()}
-        onRedo={() => actions.current.redo()}
-        onDelete={() => actions.current.del()}
+        onUndo={() => actions.current!.undo()}
+        onRedo={() => actions.current!.redo()}
+        onDelete={() => actions.current!.del()}
         onClear={() => sendOp({ type: 'page.clear', pageId: page.id })}
+        zoom={view.zoom}
+        onZoom={zoom}
+        onFit={fit}
         onExportSvg={() => exportSvg(board, page, fileName(), assetUrl)}
         onExportPng={() => exportPng(page, fileName(), imageOf)}
         pdfHref={room.room ? `/api/rooms/${encodeURIComponent(room.room.id)}/board.pdf` : '#'}
@@ -231,8 +227,11 @@ export function Whiteboard({ visible }: { visible: boolean }) {
           data-page={page.id}
           data-objects={page.objects.length}
           data-live-strokes="0"
-          aria-label={`Whiteboard page "${page.title}", ${page.objects.length} objects`}
+          data-zoom={view.zoom}
+          data-view={viewBoxOf(view)}
+          aria-label={`Whiteboard page "${page.title}", ${page.objects.length} objects, zoom ${zoomLabel(view.zoom)}`}
           role="img"
+          tabIndex={0}
           onPointerDown={pointer.onPointerDown}
           onPointerMove={pointer.onPointerMove}
           onPointerUp={pointer.onPointerUp}
@@ -289,4 +288,10 @@ export function Whiteboard({ visible }: { visible: boolean }) {
       />
     </section>
   );
+}
+
+/** My view as an SVG viewBox ("x y w h", board units): for tests and for anyone inspecting the page. */
+function viewBoxOf(v: View): string {
+  const r = visibleRect(v);
+  return [r.x, r.y, r.w, r.h].map((n) => Math.round(n * 100) / 100).join(' ');
 }

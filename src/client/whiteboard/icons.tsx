@@ -29,3 +29,6 @@ export const TOOL_ICON: Record<Tool, () => JSX.Element> = {
 export const UndoIcon = () => <Icon><path d="M9 14L4 9l5-5" /><path d="M4 9h10.5a5.5 5.5 0 0 1 0 11H11" /></Icon>;
 export const RedoIcon = () => <Icon><path d="M15 14l5-5-5-5" /><path d="M20 9H9.5a5.5 5.5 0 0 0 0 11H13" /></Icon>;
 export const TrashIcon = () => <Icon><path d="M3 6h18" /><path d="M8 6V4h8v2" /><path d="M6 6l1 14h10l1-14" /></Icon>;
+export const ZoomInIcon = () => <Icon><circle cx="11" cy="11" r="7" /><path d="M21 21l-5-5M8 11h6M11 8v6" /></Icon>;
+export const ZoomOutIcon = () => <Icon><circle cx="11" cy="11" r="7" /><path d="M21 21l-5-5M8 11h6" /></Icon>;
+export const FitIcon = () => <Icon><path d="M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5" /></Icon>;

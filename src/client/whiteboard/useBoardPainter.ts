@@ -1,7 +1,9 @@
 // Paints the board's canvas: the page (with the gesture in progress applied), the selection and
 // everyone else's live updates. Painting happens in an animation frame, at most once per frame
 // however many renders, pointer moves and live frames ask for it; it reads the latest render's
-// values from a ref so that a frame scheduled by a pointer move sees the current page.
+// values from a ref so that a frame scheduled by a pointer move sees the current page. My view
+// (view.ts) is the canvas transform: everything is drawn in board units, like an SVG under a
+// viewBox, so others' strokes, cursors and lasers land where they are on the board.
 import { useCallback, useEffect, useRef } from 'preact/hooks';
 import type { RefObject } from 'preact';
 import type { BoardState, WbObject, WbPage } from '../../protocol/whiteboard.js';
@@ -11,6 +13,11 @@ import { applyUpdates, emptyLive, hasLive, pruneLive, type LiveState } from './b
 import { drawCursor, drawLaser, drawLiveStroke, drawPage, drawSelection, userColor } from './render.js';
 import type { Style } from './tools.js';
 import { drawGesture, draggedPage, type Drag } from './usePointerTools.js';
+import { FIT, sameView, type View } from './view.js';
+
+/** Around the page when the view shows more than the page. */
+const OFF_PAGE = '#e9ecf1';
+const PAGE_EDGE = '#c4cbd6';
 
 /** What a paint needs from the latest render. */
 export interface PaintInput {
@@ -18,6 +25,7 @@ export interface PaintInput {
   board: BoardState;
   selected: WbObject | null;
   style: Style;
+  view: View;
   names: Readonly<Record<number, string>>;
 }
 
@@ -59,16 +67,23 @@ export function useBoardPainter(
     const canvas = canvasRef.current;
     const ctx = canvas?.getContext('2d');
     if (!canvas || !ctx || canvas.width === 0) return;
-    const { page: pg, board: b, selected: sel, style, names } = latest.current;
+    const { page: pg, board: b, selected: sel, style, view, names } = latest.current;
     const now = performance.now();
     live.current = pruneLive(live.current, b, now);
-    const scale = canvas.width / WB_CANVAS.width;
+    // Device pixels per board unit: the backing store's pixels per unit at zoom 1, times the zoom.
+    const scale = (canvas.width / WB_CANVAS.width) * view.zoom;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
-    ctx.setTransform(scale, 0, 0, scale, 0, 0);
+    ctx.fillStyle = OFF_PAGE;
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.setTransform(scale, 0, 0, scale, -view.x * scale, -view.y * scale);
     const d = drag.current;
     const shown = draggedPage(pg, d);
     drawPage(ctx, shown, imageOf);
+    if (!sameView(view, FIT)) {
+      ctx.strokeStyle = PAGE_EDGE;
+      ctx.lineWidth = 1 / scale;
+      ctx.strokeRect(0, 0, WB_CANVAS.width, WB_CANVAS.height);
+    }
     drawGesture(ctx, d, pg, style, imageOf, scale, now);
     const moved = sel && (d?.kind === 'move' || d?.kind === 'resize') ? shown.objects.find((x) => x.id === sel.id) : sel;
     if (moved) drawSelection(ctx, moved, scale);

@@ -1,17 +1,21 @@
 // Pointer input on the board's canvas: one gesture at a time (a stroke, a shape, an erase, a
 // laser trail, a move or a resize) becomes ops through tools.ts when the pointer lifts. The
 // gesture lives in a ref, not in state: pointer moves come at up to 120 Hz and must only
-// repaint the canvas, never re-render the component.
-import { useRef } from 'preact/hooks';
+// repaint the canvas, never re-render the component. Every pointer position goes through the
+// inverse of my view (view.ts) first, so what I draw lands on the same board coordinates for
+// everyone, whatever their own zoom. The view's own gestures are here too: the wheel, a
+// middle-button drag and a drag with Space held.
+import { useEffect, useRef } from 'preact/hooks';
 import type { RefObject } from 'preact';
 import type { WbEditOp, WbEphemeral, WbObject, WbPage } from '../../protocol/whiteboard.js';
-import { WB_CANVAS, WbLimits } from '../../protocol/whiteboardLimits.js';
+import { WbLimits } from '../../protocol/whiteboardLimits.js';
 import { drawDoomed, drawLaser, drawLiveStroke, drawObject, type ImageSource } from './render.js';
 import type { Editor } from './TextEditor.js';
 import {
   StrokeBuilder, handleOf, movePatch, newId, objectAt, patched, resizable, resizePatch, shapeFromDrag, strokeObjects,
   strokeWidth, type Pt, type ShapeTool, type Style, type Tool,
 } from './tools.js';
+import { panBy, pixelsPerUnit, toBoard, wheelPixels, wheelZoomFactor, zoomAt, type View } from './view.js';
 
 /** A gesture in progress. */
 export type Drag =
@@ -20,7 +24,9 @@ export type Drag =
   | { kind: 'move'; obj: WbObject; from: Pt; to: Pt }
   | { kind: 'resize'; obj: WbObject; to: Pt }
   | { kind: 'erase'; ids: Set<string> }
-  | { kind: 'laser'; pageId: string; trail: number[] };
+  | { kind: 'laser'; pageId: string; trail: number[] }
+  /** Moving the view; (x, y) is the last pointer position, in client pixels. */
+  | { kind: 'pan'; x: number; y: number };
 
 /** Live updates go out at most this often (ms): the server's tick. */
 const LIVE_EVERY = 33;
@@ -31,6 +37,11 @@ export interface PointerToolsOptions {
   drag: RefObject<Drag>;
   /** Asks for a repaint. */
   schedule(): void;
+  view: View;
+  /** Changes my view (as a function of the latest one: several wheel events may come per frame). */
+  onView(change: (v: View) => View): void;
+  /** Space is held: a drag pans instead of drawing. */
+  panKey: RefObject<boolean>;
   canDraw: boolean;
   /** The text editor is open: the canvas ignores presses until it closes. */
   editing: boolean;
@@ -53,7 +64,7 @@ export interface PointerHandlers {
 }
 
 export function usePointerTools(o: PointerToolsOptions): PointerHandlers {
-  const { canvasRef, drag, schedule, canDraw, tool, style, page, selected, sendLive } = o;
+  const { canvasRef, drag, schedule, view, canDraw, tool, style, page, selected, sendLive } = o;
   const liveTimer = useRef<ReturnType<typeof setInterval> | null>(null);
   const lastLive = useRef(0);
 
@@ -74,16 +85,46 @@ export function usePointerTools(o: PointerToolsOptions): PointerHandlers {
   };
 
   const toCanvas = (e: PointerEvent | MouseEvent): Pt => {
-    const r = canvasRef.current!.getBoundingClientRect();
-    return { x: ((e.clientX - r.left) / r.width) * WB_CANVAS.width, y: ((e.clientY - r.top) / r.height) * WB_CANVAS.height };
+    const at = screenOf(canvasRef.current!, e);
+    return toBoard(view, at.width, at.x, at.y);
   };
   /** Hit slack: about 6 screen pixels, in canvas units. */
-  const slack = () => (6 * WB_CANVAS.width) / Math.max(1, canvasRef.current?.clientWidth ?? WB_CANVAS.width);
+  const slack = () => 6 / pixelsPerUnit(view, canvasRef.current?.clientWidth ?? 0);
+
+  // Wheel: Ctrl/Cmd (or a trackpad pinch, which arrives as Ctrl+wheel) zooms around the pointer,
+  // otherwise it pans. Registered by hand because it must not be passive: the page would scroll,
+  // or the browser zoom, as well.
+  const onView = useRef(o.onView);
+  onView.current = o.onView;
+  useEffect(() => {
+    const c = canvasRef.current;
+    if (!c) return;
+    const onWheel = (e: WheelEvent) => {
+      e.preventDefault();
+      const at = screenOf(c, e);
+      const { dx, dy } = wheelPixels(e.deltaX, e.deltaY, e.deltaMode, c.clientHeight);
+      if (e.ctrlKey || e.metaKey) onView.current((v) => zoomAt(v, at.width, v.zoom * wheelZoomFactor(dy), at.x, at.y));
+      // A mouse wheel with Shift scrolls sideways, as it does a page.
+      else if (e.shiftKey && dx === 0) onView.current((v) => panBy(v, at.width, -dy, 0));
+      else onView.current((v) => panBy(v, at.width, -dx, -dy));
+    };
+    c.addEventListener('wheel', onWheel, { passive: false });
+    return () => c.removeEventListener('wheel', onWheel);
+  }, []);
 
   const onPointerDown = (e: PointerEvent) => {
+    const c = canvasRef.current!;
+    // Panning is for everyone, drawing or not.
+    if (e.button === 1 || (e.button === 0 && o.panKey.current)) {
+      e.preventDefault();
+      c.setPointerCapture?.(e.pointerId);
+      drag.current = { kind: 'pan', x: e.clientX, y: e.clientY };
+      c.dataset.pan = 'active';
+      return;
+    }
     if (!canDraw || e.button !== 0 || o.editing) return;
     const p = toCanvas(e);
-    canvasRef.current!.setPointerCapture?.(e.pointerId);
+    c.setPointerCapture?.(e.pointerId);
     switch (tool) {
       case 'pen':
       case 'highlighter': {
@@ -133,11 +174,20 @@ export function usePointerTools(o: PointerToolsOptions): PointerHandlers {
 
   const onPointerMove = (e: PointerEvent) => {
     const d = drag.current;
+    if (d?.kind === 'pan') {
+      const dx = e.clientX - d.x;
+      const dy = e.clientY - d.y;
+      d.x = e.clientX;
+      d.y = e.clientY;
+      const { width } = screenOf(canvasRef.current!, e);
+      o.onView((v) => panBy(v, width, dx, dy));
+      return;
+    }
     const p = toCanvas(e);
     if (!d) {
       // The cursor, for the others (drawing needs draw, so does telling where one points).
       const now = performance.now();
-      if (canDraw && now - lastLive.current >= CURSOR_EVERY && inCanvas(p)) {
+      if (canDraw && now - lastLive.current >= CURSOR_EVERY && inLimits(p)) {
         lastLive.current = now;
         sendLive({ type: 'cursor', pageId: page.id, x: Math.round(p.x), y: Math.round(p.y) });
       }
@@ -184,6 +234,13 @@ export function usePointerTools(o: PointerToolsOptions): PointerHandlers {
     if (!d) return;
     const p = toCanvas(e);
     switch (d.kind) {
+      case 'pan': {
+        drag.current = null;
+        const c = canvasRef.current;
+        if (c && o.panKey.current) c.dataset.pan = 'ready';
+        else if (c) delete c.dataset.pan;
+        return;
+      }
       case 'stroke': {
         if (liveTimer.current) clearInterval(liveTimer.current);
         liveTimer.current = null;
@@ -236,7 +293,18 @@ export function usePointerTools(o: PointerToolsOptions): PointerHandlers {
   return { onPointerDown, onPointerMove, onPointerUp, onDblClick };
 }
 
-const inCanvas = (p: Pt) => p.x >= 0 && p.y >= 0 && p.x <= WB_CANVAS.width && p.y <= WB_CANVAS.height;
+/**
+ * Where the pointer is, in CSS pixels from the canvas element's top-left corner, and the
+ * element's width: its whole box, border included, is taken as the view (as the board always
+ * has; the 1-pixel border is well under the hit slack).
+ */
+function screenOf(c: HTMLCanvasElement, e: MouseEvent): Pt & { width: number } {
+  const r = c.getBoundingClientRect();
+  return { x: e.clientX - r.left, y: e.clientY - r.top, width: r.width };
+}
+
+/** A cursor may only be sent within the coordinate limits (a view near the edge shows beyond them). */
+const inLimits = (p: Pt) => Math.abs(p.x) <= WbLimits.coord && Math.abs(p.y) <= WbLimits.coord;
 
 /** The page as the gesture in progress changes it: the object being moved or resized. */
 export function draggedPage(page: WbPage, d: Drag | null): WbPage {
@@ -254,7 +322,7 @@ export function draggedPage(page: WbPage, d: Drag | null): WbPage {
 
 /**
  * What the gesture adds on top of the page: my stroke or shape so far, the objects the eraser
- * will remove, my laser trail. `scale` is device pixels per canvas unit.
+ * will remove, my laser trail. `scale` is device pixels per canvas unit, zoom included.
  */
 export function drawGesture(ctx: CanvasRenderingContext2D, d: Drag | null, page: WbPage, style: Style, images: ImageSource, scale: number, now: number): void {
   if (d?.kind === 'stroke') drawLiveStroke(ctx, { kind: d.tool, color: d.style.color, width: strokeWidth(d.tool, d.style.width), points: d.builder.points }, d.tool === 'highlighter' ? 0.4 : 1);
