@@ -14,11 +14,10 @@ import type { WbObject } from '../../src/protocol/whiteboard.js';
 import { waitFor } from '../helpers/waitFor.js';
 import { launchChromium, openApp, openRoom, signIn, waitForConnection, type AppPage } from '../helpers/browser.js';
 
-/** The canvas's box, and a function from canvas units (1600 × 900) to page pixels. */
+/** A function from canvas units (1600 × 900) to page pixels, inside the canvas's border as the board maps them. */
 async function canvasAt(page: Page): Promise<(x: number, y: number) => [number, number]> {
-  const box = await page.getByTestId('wb-canvas').boundingBox();
-  assert.ok(box, 'the canvas is on screen');
-  return (x, y) => [box.x + (x / 1600) * box.width, box.y + (y / 900) * box.height];
+  const box = await canvasBox(page);
+  return (x, y) => [box.left + (x / 1600) * box.width, box.top + (y / 900) * box.height];
 }
 
 /** A drag with real mouse events through the given canvas points. */
@@ -74,11 +73,23 @@ function inkedPixels(page: Page): Promise<number> {
   });
 }
 
-/** The canvas's box in CSS pixels of the viewport (the board maps its whole box, as canvasAt does). */
+/**
+ * The canvas's drawing area in CSS pixels of the viewport: its box inside the 1-pixel border,
+ * which is where the board is painted and what pointer positions are mapped through.
+ */
 async function canvasBox(page: Page): Promise<{ left: number; top: number; width: number; height: number }> {
-  const box = await page.getByTestId('wb-canvas').boundingBox();
-  assert.ok(box, 'the canvas is on screen');
-  return { left: box.x, top: box.y, width: box.width, height: box.height };
+  const canvas = page.getByTestId('wb-canvas');
+  await canvas.waitFor();
+  return canvas.evaluate((c: HTMLCanvasElement) => {
+    const r = c.getBoundingClientRect();
+    const s = getComputedStyle(c);
+    return {
+      left: r.left + c.clientLeft,
+      top: r.top + c.clientTop,
+      width: r.width - c.clientLeft - parseFloat(s.borderRightWidth),
+      height: r.height - c.clientTop - parseFloat(s.borderBottomWidth),
+    };
+  });
 }
 
 /** A view as the test works it out: (x, y) the board point at the top-left corner, zoom 1 = the 1600 × 900 canvas fits. */
@@ -248,22 +259,28 @@ describe('whiteboard in the browser', () => {
     assert.deepEqual([...teacher.problems, ...student.problems], []);
   });
 
+  /**
+   * Tina on the board of a new room in the browser, and a second teacher (`observer`) on a plain
+   * connection who sees what the board sends; `base` is CSS pixels per board unit at zoom 1.
+   */
+  const boardWatched = async (observerName: string, title: string, o: { touch?: boolean } = {}) => {
+    server.addUser(observerName, 'teacher');
+    const roomId = server.addRoom(title, { tina: 'teacher', [observerName]: 'teacher' });
+    const observer = await TestClient.connect(server, await server.login(observerName));
+    await observer.join({ roomId });
+    const app = await openApp(browser, server.url, o);
+    apps.push(app);
+    const page = app.page;
+    await signIn(page, 'tina');
+    await openRoom(page, roomId);
+    await page.getByTestId('tab-board').click();
+    await waitObjects(page, 0);
+    const box = await canvasBox(page);
+    return { observer, roomId, page, problems: app.problems, box, base: box.width / 1600, zoomText: () => page.getByTestId('wb-zoom').textContent() };
+  };
+
   it('zoom and pan are mine alone: drawing through them lands under the pointer, and content beyond the canvas can be reached', async () => {
-    server.addUser('tom', 'teacher');
-    const roomId = server.addRoom('Far out', { tina: 'teacher', tom: 'teacher' });
-    const tom = await TestClient.connect(server, await server.login('tom'));
-    await tom.join({ roomId });
-    const teacher = await openApp(browser, server.url);
-    apps.push(teacher);
-    const t = teacher.page;
-    await signIn(t, 'tina');
-    await openRoom(t, roomId);
-    await t.getByTestId('tab-board').click();
-    await waitObjects(t, 0);
-    const box = await canvasBox(t);
-    /** CSS pixels per board unit at zoom 1. */
-    const base = box.width / 1600;
-    const zoomText = () => t.getByTestId('wb-zoom').textContent();
+    const { observer: tom, roomId, page: t, problems, box, base, zoomText } = await boardWatched('tom', 'Far out');
 
     // ---- Zoom in with the button: 150%, around the middle of the canvas (800, 450).
     let v: ViewBox = { x: 0, y: 0, zoom: 1 };
@@ -393,7 +410,111 @@ describe('whiteboard in the browser', () => {
     assert.ok(shows(v, 2000, 300) && shows(v, 2200, 450), 'the box is inside the view');
     await waitFor(async () => (green(await pixelAt(t, v, 2100, 375)) ? undefined : `the box's middle is ${await pixelAt(t, v, 2100, 375)}`));
 
-    assert.deepEqual(teacher.problems, []);
+    assert.deepEqual(problems, []);
     await tom.close();
+  });
+
+  it('on a touch screen one finger draws, two fingers pinch-zoom around them and pan, and a stroke joined by a second finger is dropped', async () => {
+    const { observer: ted, roomId, page: t, problems, box, base, zoomText } = await boardWatched('ted', 'Tablets', { touch: true });
+    const sent = () => t.getByTestId('whiteboard').getAttribute('data-sent');
+
+    // Real multi-touch through the DevTools protocol: each call lists the fingers down after it,
+    // at whole viewport pixels, from canvas positions (CSS pixels inside its border; the canvas
+    // is about 620 × 350 here, and a finger beside it would touch something else).
+    const cdp = await t.context().newCDPSession(t);
+    type Finger = { id: number; at: [number, number] };
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', fingers: Finger[]) =>
+      cdp.send('Input.dispatchTouchEvent', {
+        type,
+        touchPoints: fingers.map((f) => ({ id: f.id, x: Math.round(box.left + f.at[0]), y: Math.round(box.top + f.at[1]) })),
+      });
+    /** Moves the fingers in `steps` even steps from `from` to `to` (same ids, same order). */
+    const glide = async (from: Finger[], to: Finger[], steps = 6) => {
+      for (let i = 1; i <= steps; i++) {
+        await touch('touchMove', from.map((f, k) => ({
+          id: f.id,
+          at: [f.at[0] + ((to[k]!.at[0] - f.at[0]) * i) / steps, f.at[1] + ((to[k]!.at[1] - f.at[1]) * i) / steps],
+        })));
+      }
+    };
+    const px = (p: [number, number]): [number, number] => [Math.round(box.left + p[0]) - box.left, Math.round(box.top + p[1]) - box.top];
+    /** The board point under a canvas position, as the fingers really touch it (whole viewport pixels). */
+    const under = (p: [number, number], w: ViewBox) => ({ x: w.x + px(p)[0] / (base * w.zoom), y: w.y + px(p)[1] / (base * w.zoom) });
+
+    // ---- (a) One finger draws a pen stroke where it touches.
+    let v: ViewBox = { x: 0, y: 0, zoom: 1 };
+    const a0: [number, number] = [200, 150];
+    const a1: [number, number] = [400, 260];
+    await touch('touchStart', [{ id: 1, at: a0 }]);
+    await glide([{ id: 1, at: a0 }], [{ id: 1, at: a1 }], 8);
+    await touch('touchEnd', []);
+    const added = await ted.waitForEvent((e) => e.kind === 'wb.op' && e.data.op.type === 'obj.add' && e.data.op.object.kind === 'pen', 'the stroke');
+    assert.ok(added.kind === 'wb.op' && added.data.op.type === 'obj.add');
+    const stroke = added.data.op.object as Extract<WbObject, { kind: 'pen' }>;
+    const n = stroke.points.length;
+    const near = (a: number, b: number) => Math.abs(a - b) <= 2;
+    const from = under(a0, v);
+    const to = under(a1, v);
+    assert.ok(near(stroke.x + stroke.points[0]!, from.x) && near(stroke.y + stroke.points[1]!, from.y),
+      `the stroke starts at ${stroke.x + stroke.points[0]!},${stroke.y + stroke.points[1]!}, under the finger was ${from.x.toFixed(1)},${from.y.toFixed(1)}`);
+    assert.ok(near(stroke.x + stroke.points[n - 2]!, to.x) && near(stroke.y + stroke.points[n - 1]!, to.y),
+      `the stroke ends at ${stroke.x + stroke.points[n - 2]!},${stroke.y + stroke.points[n - 1]!}, under the finger was ${to.x.toFixed(1)},${to.y.toFixed(1)}`);
+    await waitObjects(t, 1);
+    assert.equal(await sent(), '1');
+
+    // ---- (b) Two fingers pinch in from 200 to 100 pixels apart around (300, 200): zoom halves,
+    // and the board point between the fingers stays between them.
+    assert.equal(await zoomText(), '100%');
+    const pinchFrom: Finger[] = [{ id: 1, at: [200, 200] }, { id: 2, at: [400, 200] }];
+    const pinchTo: Finger[] = [{ id: 1, at: [250, 200] }, { id: 2, at: [350, 200] }];
+    await touch('touchStart', pinchFrom);
+    await glide(pinchFrom, pinchTo);
+    await touch('touchEnd', []);
+    {
+      // Worked out from where the fingers really were (whole pixels).
+      const [p0, q0, p1, q1] = [pinchFrom[0]!, pinchFrom[1]!, pinchTo[0]!, pinchTo[1]!].map((f) => px(f.at));
+      const anchor = { x: v.x + (p0![0] + q0![0]) / 2 / (base * v.zoom), y: v.y + (p0![1] + q0![1]) / 2 / (base * v.zoom) };
+      const zoom = (v.zoom * Math.hypot(q1![0] - p1![0], q1![1] - p1![1])) / Math.hypot(q0![0] - p0![0], q0![1] - p0![1]);
+      v = { x: anchor.x - (p1![0] + q1![0]) / 2 / (base * zoom), y: anchor.y - (p1![1] + q1![1]) / 2 / (base * zoom), zoom };
+    }
+    await waitFor(async () => ((await zoomText()) === '50%' ? undefined : `zoom shows ${await zoomText()}`));
+    await assertView(t, v, 'after the pinch');
+    assert.equal(await sent(), '1', 'the pinch sent nothing');
+
+    // ---- (c) Two fingers dragged together, 150 left and 60 up: the board follows them, the zoom stays.
+    const panFrom: Finger[] = [{ id: 3, at: [200, 250] }, { id: 4, at: [400, 250] }];
+    const panTo: Finger[] = [{ id: 3, at: [50, 190] }, { id: 4, at: [250, 190] }];
+    await touch('touchStart', panFrom);
+    await glide(panFrom, panTo);
+    await touch('touchEnd', []);
+    v = { ...v, x: v.x + 150 / (base * v.zoom), y: v.y + 60 / (base * v.zoom) };
+    await assertView(t, v, 'after the two-finger drag');
+    assert.equal(await zoomText(), '50%');
+    assert.equal(await sent(), '1', 'the pan sent nothing');
+
+    // ---- (d) A finger starts a stroke (the others see it drawn), then a second finger lands:
+    // that was the start of a gesture. No stroke is added, and the others' live stroke ends.
+    const progress = () => ted.frames.flatMap((f) => (f.type === 'wb.updates' ? f.updates : [])).flatMap((u) => (u.type === 'stroke.progress' ? [u] : []));
+    const seen = progress().length;
+    const d0: [number, number] = [100, 280];
+    await touch('touchStart', [{ id: 5, at: d0 }]);
+    await glide([{ id: 5, at: d0 }], [{ id: 5, at: [180, 300] }], 6);
+    await waitFor(async () => (progress().length > seen ? undefined : 'ted has not seen the stroke in progress'));
+    const live = progress()[seen]!.strokeId;
+    await touch('touchStart', [{ id: 5, at: [180, 300] }, { id: 6, at: [450, 300] }]);
+    await glide([{ id: 5, at: [180, 300] }, { id: 6, at: [450, 300] }], [{ id: 5, at: [170, 300] }, { id: 6, at: [460, 300] }], 3);
+    await touch('touchEnd', []);
+    await waitFor(async () => (progress().some((u) => u.strokeId === live && u.done) ? undefined : 'the live stroke was not ended'));
+    await t.waitForTimeout(300);
+    assert.equal(await sent(), '1', 'no stroke was sent');
+    await waitObjects(t, 1);
+    assert.equal(ted.events().filter((e) => e.kind === 'wb.op' && e.data.op.type === 'obj.add').length, 1);
+    // The server's board, as a joiner gets it.
+    await ted.ok('room.leave');
+    const board = (await ted.join({ roomId })).board;
+    assert.deepEqual(board.pages.flatMap((p) => p.objects.map((o) => o.id)), [stroke.id], 'the server\'s board has the first stroke only');
+
+    assert.deepEqual(problems, []);
+    await ted.close();
   });
 });

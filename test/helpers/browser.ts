@@ -28,12 +28,16 @@ export interface AppPage {
   problems: string[];
 }
 
-/** A fresh context (own cookies) with one page, at `baseUrl`'s origin. */
-export async function openApp(browser: Browser, baseUrl: string, o: { width?: number; height?: number } = {}): Promise<AppPage> {
+/**
+ * A fresh context (own cookies) with one page, at `baseUrl`'s origin. `touch`: a touch screen
+ * (touch events and pointers of type "touch", as from a tablet).
+ */
+export async function openApp(browser: Browser, baseUrl: string, o: { width?: number; height?: number; touch?: boolean } = {}): Promise<AppPage> {
   const context = await browser.newContext({
     ignoreHTTPSErrors: true,
     baseURL: baseUrl,
     viewport: { width: o.width ?? 1280, height: o.height ?? 800 },
+    hasTouch: o.touch ?? false,
   });
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();

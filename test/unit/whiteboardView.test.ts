@@ -1,10 +1,11 @@
 // The board's pan and zoom without a browser: screen ↔ board mapping (the inverse is exact), zoom
 // that keeps the point under the pointer in place, zoom steps and limits, panning, clamping to
-// the coordinate limits, and wheel deltas (a pinch's factor comes back exactly).
+// the coordinate limits, wheel deltas (a pinch's factor comes back exactly) and two-finger
+// touch gestures (pinch around the fingers, drag to pan).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  FIT, ZOOM, clampView, nextZoom, panBy, pixelsPerUnit, toBoard, toScreen, viewCenter, visibleRect, wheelPixels,
+  FIT, ZOOM, clampView, nextZoom, panBy, pinchView, pixelsPerUnit, toBoard, toScreen, viewCenter, visibleRect, wheelPixels,
   wheelZoomFactor, zoomAt, zoomLabel, zoomStep, type View,
 } from '../../src/client/whiteboard/view.js';
 import { WbLimits } from '../../src/protocol/whiteboardLimits.js';
@@ -114,6 +115,52 @@ describe('the board view', () => {
     close(wheelZoomFactor(100), Math.exp(-0.25), 1e-12);
     close(wheelZoomFactor(-100) * wheelZoomFactor(100), 1, 1e-12);
     assert.ok(wheelZoomFactor(100) < 1 && wheelZoomFactor(-100) > 1, 'wheel down zooms out');
+  });
+
+  it('follows two fingers: their distance sets the zoom, the board point between them stays between them', () => {
+    const v: View = { x: 100, y: 50, zoom: 1.2 };
+    const pt = (x: number, y: number) => ({ x, y });
+    // Fingers still where they landed: nothing moves.
+    closeView(pinchView(v, W, pt(100, 100), pt(300, 200), pt(100, 100), pt(300, 200)), v);
+    // Spread to twice the distance around the same midpoint: zoom doubles around it, exactly as zoomAt.
+    const mid = pt(200, 150);
+    const spread = pinchView(v, W, pt(100, 100), pt(300, 200), pt(0, 50), pt(400, 250));
+    close(spread.zoom, 2.4, 1e-12, 'zoom');
+    closeView(spread, zoomAt(v, W, 2.4, mid.x, mid.y));
+    // Pinched to half, the midpoint also moving: the board point that was under the old midpoint
+    // is under the new one.
+    const under = toBoard(v, W, mid.x, mid.y);
+    const pinched = pinchView(v, W, pt(100, 100), pt(300, 200), pt(350, 250), pt(450, 300));
+    close(pinched.zoom, 0.6, 1e-12, 'zoom');
+    const now = toBoard(pinched, W, 400, 275);
+    close(now.x, under.x, 1e-9, 'x');
+    close(now.y, under.y, 1e-9, 'y');
+    // Both fingers moved together: a pan, the same as panBy by their movement.
+    closeView(pinchView(v, W, pt(100, 100), pt(300, 200), pt(160, 70), pt(360, 170)), panBy(v, W, 60, -30));
+    // Turning the fingers around each other at the same distance: no zoom change.
+    close(pinchView(v, W, pt(100, 100), pt(300, 100), pt(200, 0), pt(200, 200)).zoom, 1.2, 1e-12, 'zoom');
+  });
+
+  it('keeps a pinch within the zoom range, still anchored, and survives fingers on one spot', () => {
+    const v: View = { x: 0, y: 0, zoom: 1 };
+    const pt = (x: number, y: number) => ({ x, y });
+    const under = toBoard(v, W, 300, 200);
+    // Spread tenfold: stops at 400%, the point between the fingers stays put.
+    const big = pinchView(v, W, pt(290, 200), pt(310, 200), pt(200, 200), pt(400, 200));
+    assert.equal(big.zoom, ZOOM.max);
+    close(toBoard(big, W, 300, 200).x, under.x, 1e-9);
+    close(toBoard(big, W, 300, 200).y, under.y, 1e-9);
+    // Pinched to nothing: 25%.
+    assert.equal(pinchView(v, W, pt(100, 200), pt(500, 200), pt(299, 200), pt(301, 200)).zoom, ZOOM.min);
+    // Two fingers reported at the same spot (no distance to compare): a pan, never NaN.
+    const same = pinchView(v, W, pt(300, 200), pt(300, 200), pt(320, 210), pt(320, 210));
+    closeView(same, panBy(v, W, 20, 10));
+    const apart = pinchView(v, W, pt(300, 200), pt(300, 200), pt(250, 200), pt(350, 200));
+    assert.ok(Number.isFinite(apart.x) && Number.isFinite(apart.y) && apart.zoom === 1);
+    // Far out near the coordinate limits: clamped like any other view.
+    const c = WbLimits.coord;
+    const edge = pinchView({ x: c - 800, y: 0, zoom: 1 }, W, pt(100, 100), pt(200, 100), pt(0, 100), pt(100, 100));
+    assert.equal(viewCenter(edge).x, c);
   });
 
   it('shows an object beyond the canvas once zoomed out far enough', () => {

@@ -235,7 +235,7 @@ export function Whiteboard({ visible }: { visible: boolean }) {
           onPointerDown={pointer.onPointerDown}
           onPointerMove={pointer.onPointerMove}
           onPointerUp={pointer.onPointerUp}
-          onPointerCancel={pointer.onPointerUp}
+          onPointerCancel={pointer.onPointerCancel}
           onDblClick={pointer.onDblClick}
         />
       </div>

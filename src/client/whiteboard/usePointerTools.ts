@@ -4,7 +4,9 @@
 // repaint the canvas, never re-render the component. Every pointer position goes through the
 // inverse of my view (view.ts) first, so what I draw lands on the same board coordinates for
 // everyone, whatever their own zoom. The view's own gestures are here too: the wheel, a
-// middle-button drag and a drag with Space held.
+// middle-button drag, a drag with Space held and, on a touch screen, two fingers (pinch to zoom
+// around them, drag to pan). One finger draws like a mouse; a second finger landing turns what
+// the first had started into the two-finger gesture, and that start is abandoned, not committed.
 import { useEffect, useRef } from 'preact/hooks';
 import type { RefObject } from 'preact';
 import type { WbEditOp, WbEphemeral, WbObject, WbPage } from '../../protocol/whiteboard.js';
@@ -15,7 +17,7 @@ import {
   StrokeBuilder, handleOf, movePatch, newId, objectAt, patched, resizable, resizePatch, shapeFromDrag, strokeObjects,
   strokeWidth, type Pt, type ShapeTool, type Style, type Tool,
 } from './tools.js';
-import { panBy, pixelsPerUnit, toBoard, wheelPixels, wheelZoomFactor, zoomAt, type View } from './view.js';
+import { panBy, pinchView, pixelsPerUnit, toBoard, wheelPixels, wheelZoomFactor, zoomAt, type View } from './view.js';
 
 /** A gesture in progress. */
 export type Drag =
@@ -26,7 +28,13 @@ export type Drag =
   | { kind: 'erase'; ids: Set<string> }
   | { kind: 'laser'; pageId: string; trail: number[] }
   /** Moving the view; (x, y) is the last pointer position, in client pixels. */
-  | { kind: 'pan'; x: number; y: number };
+  | { kind: 'pan'; x: number; y: number }
+  /**
+   * Two fingers moving the view: their pointer ids, the view when they started and where they
+   * were then (CSS pixels from the canvas's corner). `over` once either lifts: the fingers still
+   * down do nothing until they are all lifted (or another lands: a new pinch).
+   */
+  | { kind: 'pinch'; ids: [number, number]; start: View; from: [Pt, Pt]; over: boolean };
 
 /** Live updates go out at most this often (ms): the server's tick. */
 const LIVE_EVERY = 33;
@@ -60,6 +68,8 @@ export interface PointerHandlers {
   onPointerDown(e: PointerEvent): void;
   onPointerMove(e: PointerEvent): void;
   onPointerUp(e: PointerEvent): void;
+  /** The browser took the pointer away: the gesture is abandoned, nothing is committed. */
+  onPointerCancel(e: PointerEvent): void;
   onDblClick(e: MouseEvent): void;
 }
 
@@ -67,6 +77,8 @@ export function usePointerTools(o: PointerToolsOptions): PointerHandlers {
   const { canvasRef, drag, schedule, view, canDraw, tool, style, page, selected, sendLive } = o;
   const liveTimer = useRef<ReturnType<typeof setInterval> | null>(null);
   const lastLive = useRef(0);
+  /** Fingers on the canvas, by pointer id: client positions. */
+  const touches = useRef(new Map<number, Pt>());
 
   // Stroke progress goes out in batches, at most every LIVE_EVERY ms, each within the
   // protocol's batch size.
@@ -82,6 +94,41 @@ export function usePointerTools(o: PointerToolsOptions): PointerHandlers {
         width: strokeWidth(d.tool, d.style.width), points, ...(done && d.unsent.length === 0 ? { done: true } : {}),
       });
     } while (d.unsent.length > 0);
+  };
+
+  /**
+   * Drops the gesture in progress without committing anything: a stroke's live progress ends
+   * ("done" with no object following, which the others' boards let fade), a shape, move, resize
+   * or erase is simply forgotten, and a pan stops where it is.
+   */
+  const abandon = () => {
+    const d = drag.current;
+    if (!d) return;
+    if (liveTimer.current) clearInterval(liveTimer.current);
+    liveTimer.current = null;
+    if (d.kind === 'stroke') {
+      // Only if the others have seen some of it.
+      const sent = d.builder.points.length > d.unsent.length;
+      d.unsent.length = 0;
+      if (sent) flushStroke(true);
+    }
+    drag.current = null;
+    const c = canvasRef.current;
+    if (c && d.kind === 'pan') {
+      if (o.panKey.current) c.dataset.pan = 'ready';
+      else delete c.dataset.pan;
+    }
+    schedule();
+  };
+
+  /** Two fingers are down (the first two on the canvas): whatever the first one began becomes a pinch. */
+  const startPinch = () => {
+    const c = canvasRef.current!;
+    const [a, b] = [...touches.current.entries()];
+    abandon();
+    const at = (p: Pt) => screenAt(c, p.x, p.y);
+    drag.current = { kind: 'pinch', ids: [a![0], b![0]], start: view, from: [at(a![1]), at(b![1])], over: false };
+    c.dataset.pan = 'active';
   };
 
   const toCanvas = (e: PointerEvent | MouseEvent): Pt => {
@@ -114,6 +161,24 @@ export function usePointerTools(o: PointerToolsOptions): PointerHandlers {
 
   const onPointerDown = (e: PointerEvent) => {
     const c = canvasRef.current!;
+    if (e.pointerType === 'touch') {
+      // The first finger of a new touch: any finger still listed, and a pinch of theirs, was lost on the way.
+      if (e.isPrimary) {
+        touches.current.clear();
+        if (drag.current?.kind === 'pinch') drag.current = null;
+      }
+      touches.current.set(e.pointerId, { x: e.clientX, y: e.clientY });
+      const d = drag.current;
+      if (touches.current.size >= 2) {
+        // A third finger joins nothing; a second one (or a new one after a pinch) pinches.
+        if (d?.kind === 'pinch' && !d.over) return;
+        e.preventDefault();
+        c.setPointerCapture?.(e.pointerId);
+        startPinch();
+        return;
+      }
+      if (d?.kind === 'pinch') return;
+    }
     // Panning is for everyone, drawing or not.
     if (e.button === 1 || (e.button === 0 && o.panKey.current)) {
       e.preventDefault();
@@ -174,6 +239,18 @@ export function usePointerTools(o: PointerToolsOptions): PointerHandlers {
 
   const onPointerMove = (e: PointerEvent) => {
     const d = drag.current;
+    if (e.pointerType === 'touch' && touches.current.has(e.pointerId)) touches.current.set(e.pointerId, { x: e.clientX, y: e.clientY });
+    if (d?.kind === 'pinch') {
+      if (d.over || !d.ids.includes(e.pointerId)) return;
+      const a = touches.current.get(d.ids[0]);
+      const b = touches.current.get(d.ids[1]);
+      if (!a || !b) return;
+      const c = canvasRef.current!;
+      const sa = screenAt(c, a.x, a.y);
+      const sb = screenAt(c, b.x, b.y);
+      o.onView(() => pinchView(d.start, sa.width, d.from[0], d.from[1], sa, sb));
+      return;
+    }
     if (d?.kind === 'pan') {
       const dx = e.clientX - d.x;
       const dy = e.clientY - d.y;
@@ -229,7 +306,28 @@ export function usePointerTools(o: PointerToolsOptions): PointerHandlers {
     schedule();
   };
 
+  /** A finger lifted (or was taken away) during a pinch: the pinch is over; once all are up, so is the gesture. */
+  const liftFinger = (e: PointerEvent): boolean => {
+    if (e.pointerType !== 'touch') return false;
+    touches.current.delete(e.pointerId);
+    const d = drag.current;
+    if (d?.kind !== 'pinch') return false;
+    if (d.ids.includes(e.pointerId)) d.over = true;
+    if (touches.current.size === 0) {
+      drag.current = null;
+      const c = canvasRef.current;
+      if (c) delete c.dataset.pan;
+    }
+    return true;
+  };
+
+  const onPointerCancel = (e: PointerEvent) => {
+    if (liftFinger(e)) return;
+    abandon();
+  };
+
   const onPointerUp = (e: PointerEvent) => {
+    if (liftFinger(e)) return;
     const d = drag.current;
     if (!d) return;
     const p = toCanvas(e);
@@ -266,6 +364,8 @@ export function usePointerTools(o: PointerToolsOptions): PointerHandlers {
       case 'laser':
         drag.current = null;
         break;
+      case 'pinch':
+        return;
       case 'move': {
         drag.current = null;
         const dx = p.x - d.from.x;
@@ -290,17 +390,26 @@ export function usePointerTools(o: PointerToolsOptions): PointerHandlers {
     if (hit && (hit.kind === 'text' || hit.kind === 'sticky')) o.onEdit({ mode: 'edit', id: hit.id, text: hit.text });
   };
 
-  return { onPointerDown, onPointerMove, onPointerUp, onDblClick };
+  return { onPointerDown, onPointerMove, onPointerUp, onPointerCancel, onDblClick };
 }
 
 /**
- * Where the pointer is, in CSS pixels from the canvas element's top-left corner, and the
- * element's width: its whole box, border included, is taken as the view (as the board always
- * has; the 1-pixel border is well under the hit slack).
+ * Where the pointer is, in CSS pixels from the top-left corner of the canvas's drawing area, and
+ * that area's width: inside the element's 1-pixel border, where the picture is (the backing store
+ * is stretched over the content box, not the border box).
  */
 function screenOf(c: HTMLCanvasElement, e: MouseEvent): Pt & { width: number } {
+  return screenAt(c, e.clientX, e.clientY);
+}
+
+/**
+ * A client position, as screenOf. The width is the bounding box's less both borders, not
+ * clientWidth, which is rounded to whole pixels while the element's CSS width need not be.
+ */
+function screenAt(c: HTMLCanvasElement, clientX: number, clientY: number): Pt & { width: number } {
   const r = c.getBoundingClientRect();
-  return { x: e.clientX - r.left, y: e.clientY - r.top, width: r.width };
+  const right = parseFloat(getComputedStyle(c).borderRightWidth) || 0;
+  return { x: clientX - r.left - c.clientLeft, y: clientY - r.top - c.clientTop, width: r.width - c.clientLeft - right };
 }
 
 /** A cursor may only be sent within the coordinate limits (a view near the edge shows beyond them). */

@@ -92,6 +92,24 @@ export function panBy(v: View, width: number, dx: number, dy: number): View {
   return clampView({ x: v.x - dx / s, y: v.y - dy / s, zoom: v.zoom });
 }
 
+/**
+ * Two fingers on a touch screen: they were at `a0` and `b0` (screen positions) when the view was
+ * `start`, and are at `a` and `b` now. The zoom follows the distance between them (clamped), and
+ * the board point that was under their midpoint stays under their midpoint: spreading them zooms
+ * in around the fingers, moving both pans, and both at once do both. Computed from the start of
+ * the gesture, not step by step, so a long pinch does not drift.
+ */
+export function pinchView(start: View, width: number, a0: Pt, b0: Pt, a: Pt, b: Pt): View {
+  const d0 = Math.hypot(b0.x - a0.x, b0.y - a0.y);
+  const d = Math.hypot(b.x - a.x, b.y - a.y);
+  // Fingers on the same spot have no distance to compare: pan only.
+  const factor = d0 > 0 && d > 0 ? d / d0 : 1;
+  const anchor = toBoard(start, width, (a0.x + b0.x) / 2, (a0.y + b0.y) / 2);
+  const zoom = clampView({ ...start, zoom: start.zoom * factor }).zoom;
+  const s = pixelsPerUnit({ ...start, zoom }, width);
+  return clampView({ x: anchor.x - (a.x + b.x) / 2 / s, y: anchor.y - (a.y + b.y) / 2 / s, zoom });
+}
+
 /** A wheel event's deltas in pixels, whatever unit it came in (WheelEvent.deltaMode). */
 export function wheelPixels(deltaX: number, deltaY: number, deltaMode: number, pageHeight: number): { dx: number; dy: number } {
   const unit = deltaMode === 1 ? 16 : deltaMode === 2 ? pageHeight : 1;
