@@ -22,17 +22,9 @@ export interface BenchConfig {
   tls: 'self-signed' | 'none';
 }
 
-export interface RunResult {
-  live: Float64Array;
-  ops: Float64Array;
-  opAcks: Float64Array;
-  liveSent: number;
-  opsSent: number;
-  liveReceivedPerSampled: number[];
-  opsReceivedPerSampled: number[];
-  frames: number;
-  bytes: number;
-  errors: Record<string, number>;
+/** The client threads' reports merged (same fields), plus what the run itself measured. */
+export interface RunResult extends Pick<WorkerReport,
+  'live' | 'ops' | 'opAcks' | 'liveSent' | 'opsSent' | 'liveReceivedPerSampled' | 'opsReceivedPerSampled' | 'frames' | 'bytes' | 'errors'> {
   closedClients: number;
   lateSends: number;
   maxSendLagMs: number;
