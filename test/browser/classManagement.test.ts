@@ -271,7 +271,11 @@ describe('class management in the browser', () => {
     };
     const back = async () => {
       proxy.restore();
-      await p.getByTestId('reconnecting-banner').getByRole('button', { name: 'Retry now' }).click();
+      // The client's own backoff may reconnect before the click lands (the banner goes away
+      // under the pointer): then there is nothing to retry, and the banner must be gone.
+      const banner = p.getByTestId('reconnecting-banner');
+      await banner.getByRole('button', { name: 'Retry now' }).click({ timeout: 3000 })
+        .catch(() => banner.waitFor({ state: 'detached' }));
     };
 
     // Offline while a poll opens and the (still seated) student is sent to a group.
